@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both bootstrap what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: demo test lint typecheck pytest bench gallery faults system-deps clean help
+
+help:
+	@echo "make demo   - run hub, private Mosquitto and simulated doors (ARGS='--duration 60')"
+	@echo "make test   - lint, type-check and run the test suite"
+	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[hub,inky,dev]'
+	touch $(STAMP)
+
+system-deps:
+	@bash deploy/dev/system-deps.sh
+
+demo: $(STAMP) system-deps
+	$(BIN)/openspaces demo --out var/demo --port 8000 $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: $(STAMP) system-deps
+	$(BIN)/python -m benchmarks $(ARGS)
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+"""The exceptions of the shared package.
+
+    OpenSpacesError            every error this project raises on purpose
+    ├── PayloadError           an MQTT payload that is not JSON, has the wrong schema
+    │                          version or fails validation (also a ValueError)
+    ├── TopicError             a topic or an id that cannot be part of our topic tree
+    └── ConfigError            a configuration file or variable that is missing or wrong
+"""
+
+from __future__ import annotations
+
+
+class OpenSpacesError(Exception):
+    """Base of every error this project raises on purpose."""
+
+
+class PayloadError(OpenSpacesError, ValueError):
+    """A payload that is not JSON, has the wrong schema version, or fails validation."""
+
+
+class TopicError(OpenSpacesError, ValueError):
+    """A topic outside our tree, or an id that could act as an MQTT wildcard."""
+
+
+class ConfigError(OpenSpacesError, ValueError):
+    """A configuration file or variable that is missing or wrong.
+
+    The message names the file (or variable) and the key, so an operator can fix it.
+    """
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source = source
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{source}: {key}: {problem}")

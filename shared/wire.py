@@ -1,0 +1,294 @@
+"""The wire format: one pydantic model per MQTT payload, and how they turn into bytes.
+
+Every payload is a UTF-8 JSON object with ``"schema_version": 1``. A receiver decodes with
+:func:`decode`, which raises :class:`~shared.errors.PayloadError` (never anything else) for bytes
+that are not JSON, carry another schema version, or fail validation; the caller logs it with the
+topic and drops the message. Unknown fields are ignored, so a newer sender can add optional
+fields without a schema bump. ``docs/wire-protocol.md`` describes every payload for people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from shared.errors import PayloadError
+
+SCHEMA_VERSION = 1
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+#: An id that can stand in a topic level: no wildcards, no slashes, no spaces.
+TopicId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+Text = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=2000)]
+SlotKind = Literal["session", "open", "blocked", "moved", "cancelled"]
+
+
+class WireModel(BaseModel):
+    """Base of every payload: immutable, unknown fields ignored, schema version checked."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+
+class EventInfo(BaseModel):
+    """The conference: its name, the IANA time zone its clocks show, and its hashtag."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: Text
+    timezone: str = "UTC"
+    hashtag: Text | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class RoomInfo(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: TopicId
+    name: Text
+    location: Text | None = None
+
+
+class SessionCard(BaseModel):
+    """A session as a door shows it: the paper card's topic, description, host and handle."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: int
+    title: Text
+    description: LongText = ""
+    host_name: Text = ""
+    host_handle: Text = ""
+    full: bool = False
+    url: str | None = None
+
+
+class DoorSlot(BaseModel):
+    """One one-hour slot of a room, as its door should describe it.
+
+    ``kind`` says what the slot holds: ``session`` (``session`` set), ``open`` (free, with
+    ``add_url`` for the add-a-card page), ``blocked`` (taken by another event named in
+    ``label``), ``moved`` (``session`` moved to the room named in ``moved_to``), ``cancelled``
+    (``session`` was cancelled; ``add_url`` set when the slot is free again).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    slot_id: int
+    start: AwareDatetime
+    end: AwareDatetime
+    kind: SlotKind
+    session: SessionCard | None = None
+    label: Text | None = None
+    moved_to: Text | None = None
+    add_url: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DoorSlot:
+        if self.end <= self.start:
+            raise ValueError("slot ends before it starts")
+        if self.kind in ("session", "moved", "cancelled") and self.session is None:
+            raise ValueError(f"a {self.kind!r} slot needs its session")
+        if self.kind == "moved" and not self.moved_to:
+            raise ValueError("a 'moved' slot needs moved_to")
+        return self
+
+
+class Announcement(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: int
+    text: Annotated[str, StringConstraints(min_length=1, max_length=280)]
+    room_id: TopicId | None = None
+    expires_at: AwareDatetime | None = None
+
+    def active(self, at: datetime) -> bool:
+        return self.expires_at is None or at < self.expires_at
+
+
+class Links(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    board: str | None = None
+    room_page: str | None = None
+
+
+class RoomSnapshot(WireModel):
+    """``rooms/{room_id}/state`` (retained): everything a door needs, for the whole event.
+
+    ``version`` increases with every change the hub publishes (across all rooms); ``epoch``
+    changes when the hub's database is replaced, and a node then accepts any version.
+    ``hash`` is :func:`content_hash` of the payload, so equal content has an equal hash.
+    """
+
+    epoch: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    version: int = Field(ge=1)
+    hash: str = ""
+    published_at: AwareDatetime
+    event: EventInfo
+    room: RoomInfo
+    slots: list[DoorSlot] = Field(default_factory=list, max_length=500)
+    announcements: list[Announcement] = Field(default_factory=list, max_length=50)
+    links: Links = Links()
+
+    @model_validator(mode="after")
+    def _slots_in_order(self) -> RoomSnapshot:
+        for before, after in zip(self.slots, self.slots[1:], strict=False):
+            if after.start < before.end:
+                raise ValueError("slots overlap or are out of order")
+        return self
+
+    def is_newer_than(self, other: RoomSnapshot | None) -> bool:
+        """Whether a node holding ``other`` should apply this one."""
+        if other is None or other.epoch != self.epoch:
+            return True
+        return self.version > other.version
+
+
+class SiteInfo(WireModel):
+    """``site`` (retained): the event and the site-wide announcements."""
+
+    event: EventInfo
+    announcements: list[Announcement] = Field(default_factory=list, max_length=50)
+    published_at: AwareDatetime
+
+
+class HubStatus(WireModel):
+    """``hub/status`` (retained, and the hub's last will with ``state="offline"``)."""
+
+    state: Literal["online", "offline"]
+    at: AwareDatetime | None = None
+    heartbeat_s: float = Field(default=10.0, gt=0)
+    hub_version: str = ""
+
+
+class NodeConfig(WireModel):
+    """``nodes/{node_id}/config`` (retained): which room a node shows, and panel options."""
+
+    node_id: TopicId
+    room_id: TopicId | None = None
+    panel: str | None = None
+    rotation: Literal[0, 90, 180, 270] = 0
+
+
+class NodeCommand(WireModel):
+    """``nodes/{node_id}/cmd`` (never retained, sent with a message expiry)."""
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    command: Literal["identify", "refresh"]
+    issued_at: AwareDatetime
+    duration_s: float = Field(default=30.0, gt=0, le=600)
+
+
+class NodeStatus(WireModel):
+    """``nodes/{node_id}/status`` (retained, and the node's last will with ``state="offline"``)."""
+
+    node_id: TopicId
+    state: Literal["online", "offline"]
+    at: AwareDatetime | None = None
+    software_version: str = ""
+    room_id: TopicId | None = None
+    panel: str | None = None
+    applied_version: int | None = None
+    applied_epoch: str | None = None
+    frame_hash: str | None = None
+    last_refresh_at: AwareDatetime | None = None
+    last_refresh_s: float | None = None
+    clock_offset_s: float | None = None
+    uptime_s: float | None = None
+    ip: str | None = None
+    last_error: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class ButtonEvent(WireModel):
+    """``nodes/{node_id}/events`` (QoS 1, not retained): a host pressed the door button.
+
+    ``event_id`` is unique per press; the hub applies each id once, however often it arrives.
+    ``full`` is the state the door showed after the press, so replays are idempotent.
+    """
+
+    event_id: Annotated[str, StringConstraints(min_length=8, max_length=64)]
+    node_id: TopicId
+    room_id: TopicId
+    action: Literal["set_full"] = "set_full"
+    full: bool
+    session_id: int | None = None
+    pressed_at: AwareDatetime
+    snapshot_version: int | None = None
+
+
+Payload = TypeVar("Payload", bound=WireModel)
+
+
+def encode(payload: WireModel) -> bytes:
+    """The payload as the UTF-8 JSON bytes that go on the wire."""
+    return payload.model_dump_json().encode("utf-8")
+
+
+def decode(model: type[Payload], data: bytes | bytearray | str) -> Payload:
+    """Parse ``data`` as ``model``; raise :class:`PayloadError` with a short reason if it fails."""
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise PayloadError(f"payload of {len(data)} bytes is over {MAX_PAYLOAD_BYTES}")
+    try:
+        raw: Any = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise PayloadError(f"not JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise PayloadError(f"expected a JSON object, got {type(raw).__name__}")
+    version = raw.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise PayloadError(f"schema_version {version!r}, expected {SCHEMA_VERSION}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise PayloadError(_summarise(exc)) from exc
+
+
+def _summarise(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"]) or "payload"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - len(parts)
+    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+
+
+def content_hash(snapshot: RoomSnapshot) -> str:
+    """A hash of what the snapshot says, ignoring its version, epoch, hash and publish time."""
+    body = snapshot.model_dump(
+        mode="json", exclude={"version", "epoch", "hash", "published_at", "schema_version"}
+    )
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def with_hash(snapshot: RoomSnapshot) -> RoomSnapshot:
+    """The snapshot with its ``hash`` field set from its content."""
+    return snapshot.model_copy(update={"hash": content_hash(snapshot)})
