@@ -130,6 +130,11 @@ class BrokerFiles:
         (self.folder / "acl").write_text(acl_text(self.hub_user, self.prefix))
         write_password_file(self.folder / "passwd", self.credentials)
 
+    def add_user(self, username: str, password: str) -> None:
+        """Add (or replace) one user's password; the broker needs :meth:`reload` after."""
+        self.credentials[check_id(username, "username")] = password
+        write_password_file(self.folder / "passwd", self.credentials)
+
 
 class MosquittoProcess:
     """A Mosquitto child process listening on loopback.
@@ -188,6 +193,11 @@ class MosquittoProcess:
 
     def kill(self) -> None:
         self._end(signal.SIGKILL)
+
+    def reload(self) -> None:
+        """Re-read the password file and ACL (SIGHUP), e.g. after adding a node."""
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGHUP)
 
     def pause(self) -> None:
         if self._proc is not None:

@@ -1,0 +1,61 @@
+"""Fixtures shared by every test: a real Mosquitto on a free port with its own config."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
+
+HUB_USER = "hub"
+
+
+@dataclass
+class Broker:
+    """A running Mosquitto with password auth and the product's ACL.
+
+    ``hub_password`` belongs to the hub user; :meth:`add_node` provisions a node user
+    (username = node id) and reloads the broker.
+    """
+
+    process: MosquittoProcess
+    files: BrokerFiles
+    hub_user: str
+    hub_password: str
+
+    @property
+    def host(self) -> str:
+        return self.process.host
+
+    @property
+    def port(self) -> int:
+        return self.process.port
+
+    def add_node(self, node_id: str) -> str:
+        password = secrets.token_urlsafe(16)
+        self.files.add_user(node_id, password)
+        self.process.reload()
+        return password
+
+
+def start_broker(folder: Path) -> Broker:
+    hub_password = secrets.token_urlsafe(16)
+    files = BrokerFiles(folder, free_port(), HUB_USER, {HUB_USER: hub_password})
+    files.write()
+    process = MosquittoProcess(files)
+    process.start()
+    return Broker(process, files, HUB_USER, hub_password)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    """A fresh Mosquitto for one test, stopped (and its files removed) afterwards."""
+    running = start_broker(tmp_path / "mosquitto")
+    try:
+        yield running
+    finally:
+        running.process.kill()
