@@ -1,10 +1,10 @@
 """The exceptions of the shared package.
 
-    OpenSpacesError            every error this project raises on purpose
-    ├── PayloadError           an MQTT payload that is not JSON, has the wrong schema
-    │                          version or fails validation (also a ValueError)
-    ├── TopicError             a topic or an id that cannot be part of our topic tree
-    └── ConfigError            a configuration file or variable that is missing or wrong
+OpenSpacesError            every error this project raises on purpose
+├── PayloadError           an MQTT payload that is not JSON, has the wrong schema
+│                          version or fails validation (also a ValueError)
+├── TopicError             a topic or an id that cannot be part of our topic tree
+└── ConfigError            a configuration file or variable that is missing or wrong
 """
 
 from __future__ import annotations

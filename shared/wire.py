@@ -28,7 +28,7 @@ from pydantic import (
 
 from shared.errors import PayloadError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 MAX_PAYLOAD_BYTES = 256 * 1024
 
 #: An id that can stand in a topic level: no wildcards, no slashes, no spaces.
