@@ -71,7 +71,6 @@ def config_text(
         "allow_anonymous false",
         f"password_file {folder / 'passwd'}",
         f"acl_file {folder / 'acl'}",
-        "use_username_as_clientid true",
         f"max_packet_size {MAX_PACKET_BYTES}",
         "persistence true",
         f"persistence_location {folder}/",
@@ -82,6 +81,9 @@ def config_text(
         "log_type notice",
         "connection_messages true",
         f"listener {port} {host}",
+        # A listener option: before any "listener" line it would open a default listener
+        # on port 1883 on every interface.
+        "use_username_as_clientid true",
     ]
     if run_as_root:
         # Mosquitto drops privileges to "mosquitto" when started as root, and could then not
@@ -177,8 +179,11 @@ class MosquittoProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                err = self._proc.stderr.read().decode() if self._proc.stderr else ""
-                raise BrokerError(f"mosquitto exited with {self._proc.returncode}: {err}")
+                proc, self._proc = self._proc, None
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                if proc.stderr:
+                    proc.stderr.close()
+                raise BrokerError(f"mosquitto exited with {proc.returncode}: {err.strip()}")
             try:
                 with socket.create_connection((self.host, self.port), timeout=0.2):
                     return

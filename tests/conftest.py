@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
+from hub.mosquitto import BrokerError, BrokerFiles, MosquittoProcess, free_port
 
 HUB_USER = "hub"
 
@@ -42,13 +42,21 @@ class Broker:
         return password
 
 
-def start_broker(folder: Path) -> Broker:
+def start_broker(folder: Path, attempts: int = 5) -> Broker:
+    """Start a broker on a free port; retry on another port if one was taken meanwhile."""
     hub_password = secrets.token_urlsafe(16)
-    files = BrokerFiles(folder, free_port(), HUB_USER, {HUB_USER: hub_password})
-    files.write()
-    process = MosquittoProcess(files)
-    process.start()
-    return Broker(process, files, HUB_USER, hub_password)
+    for attempt in range(attempts):
+        files = BrokerFiles(folder, free_port(), HUB_USER, {HUB_USER: hub_password})
+        files.write()
+        process = MosquittoProcess(files)
+        try:
+            process.start()
+        except BrokerError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        return Broker(process, files, HUB_USER, hub_password)
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture

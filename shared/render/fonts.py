@@ -1,12 +1,15 @@
-"""Finding and sizing the fonts that door frames are drawn with.
+"""Finding and sizing the fonts that door frames are drawn with, and cleaning text for them.
 
 The project installs Debian's ``fonts-dejavu-core`` (Latin, Greek, Cyrillic and more); the
 ``OPENSPACES_FONT_DIR`` environment variable points elsewhere. Fonts are cached per size.
+A character the font has no glyph for is replaced by U+FFFD (a visible "�"), never drawn as
+the font's empty box or dropped.
 """
 
 from __future__ import annotations
 
 import os
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +22,10 @@ _SEARCH = (
     Path("/usr/share/fonts/dejavu"),
 )
 _FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+REPLACEMENT = "\ufffd"
+#: A private-use code point no text font draws: what the font's "missing glyph" looks like.
+_SURELY_MISSING = "\U0010fffd"
+_PROBE_SIZE = 24
 
 Font = ImageFont.FreeTypeFont
 
@@ -37,7 +44,41 @@ def font_dir() -> Path:
     )  # fmt: skip
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)
 def font(size: int, weight: str = "regular") -> Font:
     """The DejaVu font of ``weight`` ("regular" or "bold") at ``size`` pixels."""
     return ImageFont.truetype(str(font_dir() / _FILES[weight]), size)
+
+
+def _shape(char: str, weight: str) -> tuple[tuple[int, int], bytes]:
+    mask = font(_PROBE_SIZE, weight).getmask(char)
+    return mask.size, bytes(mask)
+
+
+@lru_cache(maxsize=4096)
+def has_glyph(char: str, weight: str = "regular") -> bool:
+    """Whether the ``weight`` font draws ``char`` as itself (not as its missing-glyph box)."""
+    if char.isascii():
+        return True
+    return _shape(char, weight) != _shape(_SURELY_MISSING, weight)
+
+
+def clean_text(text: str) -> str:
+    """``text`` ready to draw: NFC, one line, no control characters, missing glyphs as "�".
+
+    Coverage is checked against both weights, so the same string draws the same way in
+    regular and bold.
+    """
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(char)
+        if char.isspace() or category in ("Zl", "Zp"):
+            out.append(" ")
+        elif category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            if category in ("Co", "Cn"):
+                out.append(REPLACEMENT)
+        elif has_glyph(char) and has_glyph(char, "bold"):
+            out.append(char)
+        else:
+            out.append(REPLACEMENT)
+    return " ".join("".join(out).split())

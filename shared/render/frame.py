@@ -1,27 +1,41 @@
 """How a door looks: lays a :class:`DoorView` out on a panel as a palette image.
 
-The frame is a "P"-mode image whose palette is exactly the panel's colours, drawn with
-palette indexes only (Pillow draws text in "P" mode without anti-aliasing), so no pixel can
-hold a colour the panel does not have and no text is dithered.
+Two layouts share the same words. Panels under 200 pixels high (the pHATs) get the one-glance
+layout of :mod:`shared.render.compact`: room, topic, FULL and the next session in a line.
+Bigger panels get this module's layout, all sizes in proportion to the panel's height::
+
+    ┌───────────────────────────────────────────────┐
+    │ ROOM NAME (inverted bar)          10:00–11:00 │
+    │ announcement banner (accent)                  │
+    │ Headline in the largest type      ┌───────┐   │
+    │ that fits, up to three lines      │  QR   │   │
+    │ detail · host and handle          └───────┘   │
+    │ description (panels 400 px high and up)       │
+    │ ███ FULL ███  Also on now: Room 302           │
+    │───────────────────────────────────────────────│
+    │ Next 11:00  Open — add yours                  │
+    │ Updated Tue 09:58          Offline since 09:30│
+    └───────────────────────────────────────────────┘
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
-import segno
-from PIL import Image, ImageDraw
+from PIL import Image
 
+from shared.render.compact import draw_compact
 from shared.render.door import DoorView
-from shared.render.fonts import Font, font
+from shared.render.paint import Box, Painter, Placement, new_frame
 from shared.render.panels import Panel
+from shared.render.screens import draw_diagnostic, draw_identify
+from shared.render.text import FittedText, pitch
 
+#: The smallest type on the bigger panels, in pixels.
+MIN_SIZE = 11
 
-def new_frame(panel: Panel) -> Image.Image:
-    """A blank frame for ``panel``, filled with its background colour."""
-    image = Image.new("P", (panel.width, panel.height), panel.background)
-    image.putpalette([channel for colour in panel.palette for channel in colour])
-    return image
+__all__ = ["draw_frame", "frame_hash", "new_frame", "paint_frame"]
 
 
 def frame_hash(frame: Image.Image) -> str:
@@ -33,93 +47,197 @@ def frame_hash(frame: Image.Image) -> str:
 
 def draw_frame(view: DoorView, panel: Panel) -> Image.Image:
     """The frame that shows ``view`` on ``panel``."""
-    frame = new_frame(panel)
-    draw = ImageDraw.Draw(frame)
-    w, h = panel.width, panel.height
-    unit = max(10, h // 12)
-    bar = int(unit * 1.4)
-    draw.rectangle((0, 0, w, bar), fill=panel.text)
-    _text_fit(draw, view.room, (unit // 2, 0, w - unit // 2, bar), panel.background, "bold")
-    y = bar + unit // 3
-    if view.banner:
-        draw.rectangle((0, y, w, y + unit), fill=panel.accent)
-        _text_fit(draw, view.banner, (unit // 2, y, w - unit // 2, y + unit), panel.background)
-        y += unit + unit // 3
-    qr = _qr_size(view, panel)
-    right = w - unit // 2 - (qr + unit // 2 if qr else 0)
-    if view.when:
-        _text_fit(draw, view.when, (unit // 2, y, right, y + unit), panel.text)
-        y += unit
-    footer_top = h - unit
-    next_top = footer_top - (unit if view.next_line else 0)
-    head_bottom = next_top - (unit if view.host else 0) - (unit if view.full else 0)
-    _text_fit(draw, view.headline, (unit // 2, y, right, head_bottom), panel.text, "bold")
-    y = head_bottom
-    if view.host:
-        _text_fit(draw, view.host, (unit // 2, y, right, y + unit), panel.text)
-        y += unit
-    if view.full:
-        draw.rectangle((unit // 2, y + 2, right, y + unit - 2), fill=panel.accent)
-        _text_fit(draw, "FULL", (unit, y + 2, right, y + unit - 2), panel.background, "bold")
-    if view.next_line:
-        _text_fit(draw, view.next_line, (unit // 2, next_top, w - unit // 2, footer_top), 0)
-    small = (unit // 2, footer_top + unit // 4, w - unit // 2, h - 2)
-    _text_fit(draw, view.footer, small, panel.text)
-    if qr and view.qr_url:
-        _draw_qr(frame, view.qr_url, (w - unit // 2 - qr, bar + unit // 2), qr, panel)
-    return frame
+    return paint_frame(view, panel)[0]
 
 
-def _qr_size(view: DoorView, panel: Panel) -> int:
-    return panel.height // 3 if view.qr_url and panel.height >= 240 else 0
+def paint_frame(view: DoorView, panel: Panel) -> tuple[Image.Image, list[Placement]]:
+    """The frame for ``view`` on ``panel``, and where each of its texts was placed."""
+    painter = Painter(panel)
+    if view.status == "identify":
+        draw_identify(painter, view)
+    elif view.status == "diagnostic":
+        draw_diagnostic(painter, view)
+    elif panel.compact:
+        draw_compact(painter, view)
+    else:
+        _Regular(painter, view).draw()
+    return painter.frame, painter.placements
 
 
-def _draw_qr(frame: Image.Image, url: str, at: tuple[int, int], size: int, panel: Panel) -> None:
-    code = segno.make(url, error="m")
-    modules = list(code.matrix_iter(border=1))
-    scale = max(1, size // len(modules))
-    draw = ImageDraw.Draw(frame)
-    for row, line in enumerate(modules):
-        for col, dark in enumerate(line):
-            if dark:
-                x, y = at[0] + col * scale, at[1] + row * scale
-                draw.rectangle((x, y, x + scale - 1, y + scale - 1), fill=panel.text)
+@dataclass(frozen=True)
+class _Item:
+    """One block of the body's text column, fitted top to bottom."""
+
+    text: str
+    weight: str
+    max_size: int
+    min_size: int
+    max_lines: int
+    needed: bool
 
 
-def _text_fit(
-    draw: ImageDraw.ImageDraw,
-    text: str,
-    box: tuple[int, int, int, int],
-    fill: int,
-    weight: str = "regular",
-) -> None:
-    """Draw ``text`` in the largest size (down to 8 px) whose wrapped lines fit ``box``."""
-    if not text:
-        return
-    left, top, right, bottom = box
-    width, height = right - left, bottom - top
-    size = max(8, int(height * 0.8))
-    while True:
-        face = font(size, weight)
-        lines = _wrap(text, face, width)
-        line_h = int(size * 1.15)
-        if len(lines) * line_h <= height or size <= 8:
-            break
-        size = max(8, int(size * 0.9))
-    for i, line in enumerate(lines[: max(1, height // line_h)]):
-        draw.text((left, top + i * line_h), line, font=face, fill=fill)
+class _Regular:
+    """The layout for panels 200 pixels high and up (see the module docstring)."""
 
+    def __init__(self, painter: Painter, view: DoorView) -> None:
+        self.p = painter
+        self.view = view
+        panel = painter.panel
+        self.w, self.h = panel.width, panel.height
+        self.u = self.h / 100
+        self.m = max(6, round(3 * self.u))
 
-def _wrap(text: str, face: Font, width: int) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if face.getlength(trial) <= width or not current:
-            current = trial
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
+    def px(self, units: float) -> int:
+        return max(1, round(units * self.u))
+
+    def floor(self, units: float) -> int:
+        """A minimum text size: ``units`` of the height, but never under :data:`MIN_SIZE`."""
+        return max(MIN_SIZE, self.px(units))
+
+    def draw(self) -> None:
+        top = self.header()
+        top = self.banner(top)
+        bottom = self.footer()
+        bottom = self.next_row(bottom)
+        self.body((self.m, top + self.m, self.w - self.m, bottom - self.m))
+
+    def header(self) -> int:
+        bar = self.px(14)
+        panel, view = self.p.panel, self.view
+        self.p.fill((0, 0, self.w, bar), panel.text)
+        pad = self.px(2.2)
+        right = self.w - self.m
+        if view.when:
+            when = self.p.fit(view.when, (0, 0, self.w // 3, bar - 2 * pad), weight="bold",
+                              max_size=self.px(7.5), min_size=self.floor(4))  # fmt: skip
+            width = when.width()
+            self.p.put(view.when, when, (right - width, pad, right, bar - pad), panel.background,
+                       "right", middle=True)  # fmt: skip
+            right -= width + self.m
+        self.p.text(view.room, (self.m, pad, right, bar - pad), panel.background,
+                    weight="bold", max_size=self.px(9), min_size=self.floor(4), max_lines=1,
+                    middle=True)  # fmt: skip
+        return bar
+
+    def banner(self, top: int) -> int:
+        if not self.view.banner:
+            return top
+        height = max(self.px(11), 2 * pitch(self.floor(3), "bold") + 2 * self.px(1))
+        panel = self.p.panel
+        self.p.fill((0, top, self.w, top + height), panel.accent)
+        box = (self.m, top + self.px(1), self.w - self.m, top + height - self.px(1))
+        self.p.text(self.view.banner, box, panel.accent_text, weight="bold",
+                    max_size=self.px(5.5), min_size=self.floor(3), max_lines=2,
+                    middle=True)  # fmt: skip
+        return top + height
+
+    def footer(self) -> int:
+        view, panel = self.view, self.p.panel
+        height = self.px(6)
+        top = self.h - height
+        box = (self.m, top, self.w - self.m, self.h - self.px(1))
+        if view.offline:
+            used = self.p.fit(view.offline, (0, 0, self.w // 2, box[3] - top), weight="bold",
+                              max_size=self.px(4), min_size=self.floor(3))  # fmt: skip
+            width = used.width()
+            self.p.put(view.offline, used, (box[2] - width, top, box[2], box[3]),
+                       panel.accent_ink, "right", middle=True)  # fmt: skip
+            box = (box[0], top, box[2] - width - self.m, box[3])
+        self.p.text(view.updated or view.footer, box, panel.text, max_size=self.px(3.6),
+                    min_size=self.floor(3), max_lines=1, middle=True)  # fmt: skip
+        return top
+
+    def next_row(self, bottom: int) -> int:
+        view, panel = self.view, self.p.panel
+        if not view.next_when:
+            return bottom
+        height = self.px(9)
+        top = bottom - height
+        self.p.rule(top, self.m, self.w - self.m, max(1, self.px(0.5)), panel.text)
+        inner = (self.m, top + self.px(1.2), self.w - self.m, bottom - self.px(0.6))
+        size = self.px(5.6)
+        label = self.p.fit(view.next_when, (0, 0, self.w // 2, inner[3] - inner[1]),
+                           weight="bold", max_size=size, min_size=self.floor(3))  # fmt: skip
+        width = label.width()
+        self.p.put(view.next_when, label, (inner[0], inner[1], inner[0] + width, inner[3]),
+                   panel.text, middle=True)  # fmt: skip
+        rest = (inner[0] + width + self.px(2.5), inner[1], inner[2], inner[3])
+        self.p.text(view.next_what, rest, panel.text, max_size=label.size,
+                    min_size=max(self.floor(4), label.size * 3 // 4), max_lines=1,
+                    middle=True)  # fmt: skip
+        return top
+
+    def body(self, box: Box) -> None:
+        left, top, right, bottom = box
+        view, panel = self.view, self.p.panel
+        if view.full:
+            bottom = self.full_band((left, top, right, bottom))
+        if view.qr_url:
+            right = self.qr_column((left, top, right, bottom))
+        items = [item for item in self.items() if item.text]
+        placed: list[tuple[_Item, FittedText, int]] = []
+        y = top
+        for i, item in enumerate(items):
+            later = sum(self.reserve(it) for it in items[i + 1 :])
+            limit = bottom - later if i == 0 else bottom
+            fitted = self.p.fit(item.text, (left, y, right, max(y, limit)), weight=item.weight,
+                                max_size=item.max_size, min_size=item.min_size,
+                                max_lines=item.max_lines)  # fmt: skip
+            if not fitted.lines or (fitted.truncated and not item.needed):
+                continue
+            gap = self.px(1.5) if placed else 0
+            placed.append((item, fitted, y + gap))
+            y += gap + fitted.height
+        shift = 0 if view.status == "session" else max(0, (bottom - y) // 2)
+        for item, fitted, at in placed:
+            self.p.put(item.text, fitted, (left, at + shift, right, at + shift + fitted.height),
+                       panel.text)  # fmt: skip
+
+    def reserve(self, item: _Item) -> int:
+        """The height kept free for ``item`` while the headline is fitted."""
+        return pitch(item.min_size) * item.max_lines + self.px(1.5) if item.needed else 0
+
+    def items(self) -> list[_Item]:
+        view = self.view
+        floor = self.floor
+        return [
+            _Item(view.headline, "bold", self.px(17), floor(5), 3, needed=True),
+            _Item(view.detail, "regular", self.px(6.5), floor(4.5), 2, needed=True),
+            _Item(view.host, "regular", self.px(6.5), floor(4.5), 2, needed=True),
+            _Item(view.description if self.h >= 400 else "", "regular", self.px(4.2),
+                  floor(3.4), 6, needed=False),
+        ]  # fmt: skip
+
+    def full_band(self, box: Box) -> int:
+        left, _, right, bottom = box
+        panel, view = self.p.panel, self.view
+        height = self.px(15)
+        top = bottom - height
+        self.p.fill((left, top, right, bottom), panel.accent)
+        pad = self.px(2)
+        word = self.p.fit("FULL", (0, 0, right - left, height - 2 * pad), weight="bold",
+                          max_size=self.px(11), min_size=self.floor(5))  # fmt: skip
+        width = word.width()
+        self.p.put("FULL", word, (left + pad * 2, top + pad, left + pad * 2 + width,
+                   bottom - pad), panel.accent_text, middle=True)  # fmt: skip
+        if view.also_on_now:
+            rooms = "Also on now: " + " · ".join(view.also_on_now)
+            rest = (left + width + pad * 6, top + pad, right - pad * 2, bottom - pad)
+            self.p.text(rooms, rest, panel.accent_text, weight="bold", max_size=self.px(5.5),
+                        min_size=self.floor(3), max_lines=2, middle=True)  # fmt: skip
+        return top - self.px(2)
+
+    def qr_column(self, box: Box) -> int:
+        left, top, right, bottom = box
+        panel, view = self.p.panel, self.view
+        caption_h = self.px(5) if view.qr_caption else 0
+        side = min(bottom - top - caption_h, (right - left) // 3, self.px(48))
+        column = (right - side, top, right, top + side)
+        drawn = self.p.qr(view.qr_url or "", column, panel.text)
+        if not drawn:
+            return right
+        if view.qr_caption:
+            self.p.text(view.qr_caption, (right - side, top + drawn, right, top + drawn +
+                        caption_h), panel.text, weight="bold", max_size=self.px(4),
+                        min_size=self.floor(2.5), max_lines=1, align="center")  # fmt: skip
+        return right - side - self.m

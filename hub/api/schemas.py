@@ -1,0 +1,131 @@
+"""Request and response bodies of the API: Create/Update/Public models per resource.
+
+Field limits stay within the wire format's (``shared.wire``), so anything the API accepts can
+go into a snapshot: title ≤ 120, description ≤ 1000, host name and handle ≤ 80 characters.
+Text is stripped of surrounding whitespace before the limits apply.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from hub.models import Node, Room, Session, Slot
+from hub.snapshots import Links
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+HostText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoomPublic(BaseModel):
+    id: str
+    name: str
+    capacity: int | None
+    location: str | None
+    position: int
+
+    @classmethod
+    def of(cls, room: Room) -> RoomPublic:
+        return cls(
+            id=room.id, name=room.name, capacity=room.capacity, location=room.location,
+            position=room.position,
+        )  # fmt: skip
+
+
+class BlockPublic(BaseModel):
+    room_id: str
+    label: str
+
+
+class SlotPublic(BaseModel):
+    id: int
+    day: date
+    start: datetime
+    end: datetime
+    blocked: list[BlockPublic]
+
+    @classmethod
+    def of(cls, slot: Slot, blocked: list[BlockPublic]) -> SlotPublic:
+        return cls(id=slot.id, day=slot.day.date, start=slot.start, end=slot.end, blocked=blocked)
+
+
+class SessionCreate(_Body):
+    room_id: str
+    slot_id: int
+    title: Title
+    description: Description = ""
+    host_name: HostText = ""
+    host_handle: HostText = ""
+
+
+class SessionUpdate(_Body):
+    """Only the fields sent change. ``room_id``/``slot_id`` move; ``status`` cancels/restores."""
+
+    title: Title | None = None
+    description: Description | None = None
+    host_name: HostText | None = None
+    host_handle: HostText | None = None
+    room_id: str | None = None
+    slot_id: int | None = None
+    status: Literal["scheduled", "cancelled"] | None = None
+
+
+class FullUpdate(_Body):
+    full: bool
+
+
+class SessionPublic(BaseModel):
+    id: int
+    room_id: str
+    slot_id: int
+    start: datetime
+    end: datetime
+    title: str
+    description: str
+    host_name: str
+    host_handle: str
+    full: bool
+    status: str
+    url: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, session: Session, links: Links) -> SessionPublic:
+        return cls(
+            id=session.id, room_id=session.room_id, slot_id=session.slot_id,
+            start=session.slot.start, end=session.slot.end, title=session.title,
+            description=session.description, host_name=session.host_name,
+            host_handle=session.host_handle, full=session.full, status=session.status,
+            url=links.session(session.id), created_at=session.created_at,
+            updated_at=session.updated_at,
+        )  # fmt: skip
+
+
+class SessionCreated(SessionPublic):
+    """The answer to a new card: ``edit_url`` is private, shown once (public calls only)."""
+
+    edit_url: str | None = None
+
+
+class NodePublic(BaseModel):
+    node_id: str
+    room_id: str | None
+    panel: str | None
+    online: bool
+    last_seen: datetime | None
+    status: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, node: Node, status: dict[str, Any] | None) -> NodePublic:
+        return cls(
+            node_id=node.node_id, room_id=node.room_id, panel=node.panel, online=node.online,
+            last_seen=node.last_seen, status=status,
+        )  # fmt: skip

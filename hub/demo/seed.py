@@ -1,0 +1,27 @@
+"""Writing the sample plan into a hub database through the repository."""
+
+from __future__ import annotations
+
+from hub.db import Database
+from hub.demo.sample import SamplePlan
+from hub.repo import schedule, sessions
+
+
+def seed(database: Database, plan: SamplePlan) -> None:
+    """Create the event, rooms, slots, blocks and cards of ``plan`` in one transaction."""
+    with database.transaction() as db:
+        schedule.create_event(db, plan.name, plan.timezone, plan.hashtag)
+        for position, room in enumerate(plan.rooms):
+            schedule.add_room(db, room.id, room.name, room.capacity, room.location, position)
+        slot_ids = [schedule.add_slot(db, slot.start).id for slot in plan.slots]
+        for block in plan.blocks:
+            schedule.block_slot(db, block.room_id, slot_ids[block.slot], block.label)
+        for card in plan.cards:
+            session = sessions.add_session(
+                db, card.room_id, slot_ids[card.slot], card.title, card.description,
+                card.host_name, card.host_handle, full=card.full,
+            )  # fmt: skip
+            if card.moved_to:
+                sessions.move_session(db, session.id, room_id=card.moved_to)
+            if card.cancelled:
+                sessions.cancel_session(db, session.id)

@@ -1,0 +1,80 @@
+"""SQL for the door fleet: nodes, what they last reported, and button events already applied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from hub.errors import InvalidError, NotFoundError
+from hub.models import Node, ProcessedEvent, Room
+from shared.errors import TopicError
+from shared.topics import check_id
+
+
+def assign_node(db: DbSession, node_id: str, room_id: str | None, panel: str | None = None) -> Node:
+    """Create or update a node's assignment: the room it shows and its panel."""
+    node = _node(db, node_id)
+    if room_id is not None and db.get(Room, room_id) is None:
+        raise NotFoundError(f"there is no room {room_id!r}")
+    node.room_id = room_id
+    if panel is not None:
+        node.panel = panel
+    db.flush()
+    return node
+
+
+def record_node_status(
+    db: DbSession,
+    node_id: str,
+    *,
+    online: bool,
+    status_json: str,
+    seen_at: datetime,
+    room_id: str | None = None,
+    panel: str | None = None,
+) -> Node:
+    """Store what a node reported. An unknown node is created (issue 5 will restrict this)."""
+    node = _node(db, node_id)
+    node.online = online
+    node.last_status = status_json
+    node.last_seen = seen_at
+    if node.room_id is None and room_id is not None and db.get(Room, room_id) is not None:
+        node.room_id = room_id
+    if panel is not None:
+        node.panel = panel
+    db.flush()
+    return node
+
+
+def list_nodes(db: DbSession) -> list[Node]:
+    return list(db.scalars(select(Node).order_by(Node.node_id)))
+
+
+def get_node(db: DbSession, node_id: str) -> Node:
+    node = db.get(Node, node_id)
+    if node is None:
+        raise NotFoundError(f"there is no node {node_id!r}")
+    return node
+
+
+def mark_event_processed(db: DbSession, event_id: str, node_id: str) -> bool:
+    """Record a button event; False if it was processed before (then do nothing else)."""
+    if db.get(ProcessedEvent, event_id) is not None:
+        return False
+    db.add(ProcessedEvent(event_id=event_id, node_id=node_id))
+    db.flush()
+    return True
+
+
+def _node(db: DbSession, node_id: str) -> Node:
+    try:
+        check_id(node_id, "node id")
+    except TopicError as exc:
+        raise InvalidError(str(exc)) from None
+    node = db.get(Node, node_id)
+    if node is None:
+        node = Node(node_id=node_id, online=False)
+        db.add(node)
+    return node

@@ -1,0 +1,131 @@
+"""The hub's settings: a TOML file, overridden by ``OPENSPACES_HUB_*`` environment variables.
+
+Every setting is documented in ``deploy/hub.example.toml``. Environment variables name the
+setting in upper case with dots turned into underscores, behind ``OPENSPACES_HUB_``::
+
+    OPENSPACES_HUB_DATABASE_URL       database_url
+    OPENSPACES_HUB_TOPIC_PREFIX       topic_prefix
+    OPENSPACES_HUB_PUBLIC_URL         public_url
+    OPENSPACES_HUB_HEARTBEAT_S        heartbeat_s
+    OPENSPACES_HUB_LISTEN_HOST        listen_host
+    OPENSPACES_HUB_LISTEN_PORT        listen_port
+    OPENSPACES_HUB_BROKER_HOST        broker.host        (any BROKER_* variable turns MQTT on)
+    OPENSPACES_HUB_BROKER_PORT        broker.port
+    OPENSPACES_HUB_BROKER_USERNAME    broker.username
+    OPENSPACES_HUB_BROKER_PASSWORD    broker.password
+    OPENSPACES_HUB_BROKER_KEEPALIVE_S broker.keepalive_s
+    OPENSPACES_HUB_BROKER_TLS         broker.tls         ("true" / "false")
+
+Without a ``[broker]`` table (and no ``BROKER_*`` variable) the hub runs without MQTT: it still
+stores every snapshot and serves HTTP, which is what unit tests and previews want.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from shared.errors import ConfigError
+from shared.topics import DEFAULT_PREFIX
+
+ENV_PREFIX = "OPENSPACES_HUB_"
+
+
+class BrokerSettings(BaseModel):
+    """How the hub reaches Mosquitto. The hub's user must have the whole topic tree."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: Annotated[str, StringConstraints(min_length=1)] = "127.0.0.1"
+    port: int = Field(default=1883, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    keepalive_s: int = Field(default=30, ge=5, le=3600)
+    tls: bool = False
+
+
+class HubSettings(BaseModel):
+    """Everything the hub needs to start; validated once, at start."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database_url: Annotated[str, StringConstraints(min_length=1)] = "sqlite:///var/hub/hub.db"
+    broker: BrokerSettings | None = None
+    topic_prefix: str = DEFAULT_PREFIX
+    public_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = (
+        "http://127.0.0.1:8000"
+    )
+    heartbeat_s: float = Field(default=10.0, gt=0, le=3600)
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8000, ge=0, le=65535)
+
+    @property
+    def base_url(self) -> str:
+        """``public_url`` without a trailing slash, ready to append paths to."""
+        return self.public_url.rstrip("/")
+
+
+def load_settings(path: Path | None, environ: Mapping[str, str]) -> HubSettings:
+    """Read ``path`` (if given), apply ``OPENSPACES_HUB_*`` variables from ``environ``, validate.
+
+    Raises :class:`ConfigError` naming the file or variable, the dotted key and the problem.
+    """
+    raw: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    if path is not None:
+        raw = _read_toml(path)
+        origins = {key: str(path) for key in _dotted_keys(raw)}
+    for name, value in environ.items():
+        if name.startswith(ENV_PREFIX):
+            key = _env_key(name)
+            _put(raw, key, value)
+            origins[key] = name
+    try:
+        return HubSettings.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"]) or "settings"
+        source = origins.get(key, str(path) if path else "environment")
+        raise ConfigError(source, key, error["msg"]) from exc
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "-", "file not found") from None
+    except OSError as exc:
+        raise ConfigError(str(path), "-", f"cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "-", f"not valid TOML: {exc}") from None
+
+
+def _env_key(name: str) -> str:
+    rest = name[len(ENV_PREFIX) :].lower()
+    if rest.startswith("broker_"):
+        return "broker." + rest[len("broker_") :]
+    return rest
+
+
+def _put(raw: dict[str, Any], dotted: str, value: str) -> None:
+    head, _, leaf = dotted.rpartition(".")
+    target = raw
+    if head:
+        existing = target.get(head)
+        target = existing if isinstance(existing, dict) else target.setdefault(head, {})
+        raw[head] = target
+    target[leaf] = value
+
+
+def _dotted_keys(raw: Mapping[str, Any], prefix: str = "") -> list[str]:
+    keys: list[str] = []
+    for key, value in raw.items():
+        keys.append(prefix + key)
+        if isinstance(value, Mapping):
+            keys.extend(_dotted_keys(value, f"{prefix}{key}."))
+    return keys

@@ -1,0 +1,139 @@
+"""A room's snapshot, built from the database: what its door needs for the whole event.
+
+:func:`build_room_snapshot` is a read-only query plus pure assembly. Each slot of the event
+becomes one :class:`~shared.wire.DoorSlot`, decided in this order: a scheduled session
+(``session``), a block by another event (``blocked``), a session moved away from here
+(``moved``, or ``cancelled`` if it was cancelled later), a session cancelled here
+(``cancelled``, with ``add_url`` since the slot is free again), else ``open`` with ``add_url``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session as DbSession
+
+from hub import repository as repo
+from hub.models import SCHEDULED, Announcement, Event, MovedNotice, Room, Session, Slot
+from shared import wire
+
+
+@dataclass(frozen=True)
+class Links:
+    """The public URLs a door points at, under the hub's ``public_url``."""
+
+    base_url: str
+
+    def session(self, session_id: int) -> str:
+        return f"{self.base_url}/sessions/{session_id}"
+
+    def add_card(self, room_id: str, slot_id: int) -> str:
+        return f"{self.base_url}/add?{urlencode({'room': room_id, 'slot': slot_id})}"
+
+    def board(self) -> str:
+        return f"{self.base_url}/"
+
+    def room_page(self, room_id: str) -> str:
+        return f"{self.base_url}/rooms/{room_id}"
+
+
+def event_info(event: Event) -> wire.EventInfo:
+    return wire.EventInfo(name=event.name, timezone=event.timezone, hashtag=event.hashtag)
+
+
+def announcement_info(announcement: Announcement) -> wire.Announcement:
+    return wire.Announcement(
+        id=announcement.id, text=announcement.text, room_id=announcement.room_id,
+        expires_at=announcement.expires_at,
+    )  # fmt: skip
+
+
+def build_room_snapshot(
+    db: DbSession, room_id: str, links: Links, at: datetime, version: int = 1
+) -> wire.RoomSnapshot:
+    """The snapshot of ``room_id`` as of ``at``, with ``hash`` set (version as given)."""
+    event, room = repo.get_event(db), repo.get_room(db, room_id)
+    slots = _RoomSlots(db, room, links)
+    snapshot = wire.RoomSnapshot(
+        epoch=event.epoch,
+        version=version,
+        published_at=at,
+        event=event_info(event),
+        room=wire.RoomInfo(id=room.id, name=room.name, location=room.location),
+        slots=[slots.door_slot(slot) for slot in repo.list_slots(db)],
+        announcements=[
+            announcement_info(a) for a in repo.active_announcements(db, at, room_id=room.id)
+        ],
+        links=wire.Links(board=links.board(), room_page=links.room_page(room.id)),
+    )
+    return wire.with_hash(snapshot)
+
+
+def build_site_info(db: DbSession, at: datetime) -> wire.SiteInfo:
+    """The ``site`` payload: the event and its site-wide announcements."""
+    return wire.SiteInfo(
+        event=event_info(repo.get_event(db)),
+        announcements=[announcement_info(a) for a in repo.active_announcements(db, at)],
+        published_at=at,
+    )
+
+
+class _RoomSlots:
+    """One room's sessions, blocks and notices, indexed by slot id."""
+
+    def __init__(self, db: DbSession, room: Room, links: Links) -> None:
+        self._db, self._room, self._links = db, room, links
+        self._scheduled: dict[int, Session] = {}
+        self._cancelled: dict[int, Session] = {}
+        for session in repo.list_sessions(db, room.id):
+            target = self._scheduled if session.status == SCHEDULED else self._cancelled
+            target[session.slot_id] = session
+        self._blocks = {b.slot_id: b.label for b in repo.list_blocks(db, room.id)}
+        self._notices: dict[int, MovedNotice] = {}
+        for notice in repo.moved_notices(db, room.id):
+            self._notices[notice.slot_id] = notice
+
+    def door_slot(self, slot: Slot) -> wire.DoorSlot:
+        add_url = self._links.add_card(self._room.id, slot.id)
+        if (session := self._scheduled.get(slot.id)) is not None:
+            return _door(slot, "session", self._card(session))
+        if (label := self._blocks.get(slot.id)) is not None:
+            return _door(slot, "blocked", label=label)
+        if (notice := self._notices.get(slot.id)) is not None:
+            moved = notice.session
+            if moved.status != SCHEDULED:
+                return _door(slot, "cancelled", self._card(moved), add_url=add_url)
+            where = self._where(moved, slot)
+            return _door(slot, "moved", self._card(moved), moved_to=where)
+        if (session := self._cancelled.get(slot.id)) is not None:
+            return _door(slot, "cancelled", self._card(session), add_url=add_url)
+        return _door(slot, "open", add_url=add_url)
+
+    def _where(self, moved: Session, slot: Slot) -> str:
+        if moved.slot_id == slot.id:
+            return moved.room.name
+        return f"{moved.room.name}, {repo.describe_slot(self._db, moved.slot)}"
+
+    def _card(self, session: Session) -> wire.SessionCard:
+        return wire.SessionCard(
+            id=session.id, title=session.title, description=session.description,
+            host_name=session.host_name, host_handle=session.host_handle,
+            full=session.full, url=self._links.session(session.id),
+        )  # fmt: skip
+
+
+def _door(
+    slot: Slot,
+    kind: wire.SlotKind,
+    session: wire.SessionCard | None = None,
+    *,
+    label: str | None = None,
+    moved_to: str | None = None,
+    add_url: str | None = None,
+) -> wire.DoorSlot:
+    return wire.DoorSlot(
+        slot_id=slot.id, start=slot.start, end=slot.end, kind=kind, session=session,
+        label=label, moved_to=moved_to, add_url=add_url,
+    )  # fmt: skip

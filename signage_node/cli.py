@@ -1,0 +1,90 @@
+"""``openspaces node``: run one door node until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+from gpiozero.pins.mock import MockFactory
+
+from shared.clock import SystemClock
+from signage_node.app import Node
+from signage_node.config import ENV_PREFIX, NodeSettings, load_node_config
+from signage_node.display import Display, PngDisplay
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = f"""\
+Run a door node: follow the room's snapshot on the broker, keep it on disk, draw the door on
+the panel (or to a PNG), read the full button and drive the LED. Settings come from the TOML
+file given with --config (every setting is documented in deploy/node.example.toml) and from
+{ENV_PREFIX}* environment variables, which win (e.g. {ENV_PREFIX}BROKER_PASSWORD).
+Stops cleanly on SIGINT or SIGTERM.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "node",
+        help="run a door node",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config", type=Path, required=True, metavar="FILE", help="the node's TOML config file"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only check the config file and exit (0 if good)"
+    )
+    parser.add_argument(
+        "--mock-gpio",
+        action="store_true",
+        help="use gpiozero's mock pins (to run a node on a machine without GPIO)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_node_config(args.config, os.environ)
+    if args.check:
+        log.info("%s: configuration is valid for node %s", args.config, settings.node_id)
+        return 0
+    pin_factory = _mock_pins() if args.mock_gpio else None
+    node = Node(
+        settings, clock=SystemClock(), display=make_display(settings), pin_factory=pin_factory
+    )
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s: stopping", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    node.start()
+    try:
+        stop.wait()
+    finally:
+        node.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def make_display(settings: NodeSettings) -> Display:
+    """The display the settings ask for; the inky drivers are imported only when used."""
+    if settings.display == "png":
+        return PngDisplay(settings.panel_spec, settings.frame_path)
+    inky_display = importlib.import_module("signage_node.inky_display")
+    display: Display = inky_display.InkyDisplay(settings.panel_spec)
+    return display
+
+
+def _mock_pins() -> object:
+    factory: object = MockFactory()
+    return factory

@@ -1,0 +1,229 @@
+"""A door node's settings: a TOML file, overridden by ``OPENSPACES_NODE_*`` variables.
+
+:func:`load_node_config` reads the file named by ``openspaces node --config FILE`` and the
+environment it is handed, and returns a validated :class:`NodeSettings`. Anything wrong fails at
+start with :class:`~shared.errors.ConfigError` naming the file (or variable), the dotted key and
+what is wrong. ``deploy/node.example.toml`` documents every setting.
+
+Environment variables name a key in upper case after ``OPENSPACES_NODE_``; keys of the
+``[broker]`` table take ``BROKER_`` in front: ``OPENSPACES_NODE_ROOM_ID=room-a``,
+``OPENSPACES_NODE_BROKER_PASSWORD=...``. Relative paths in the file are relative to the file's
+folder.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from shared.errors import ConfigError
+from shared.render.panels import PANELS, Panel
+from shared.topics import DEFAULT_PREFIX, Topics, check_id
+
+ENV_PREFIX = "OPENSPACES_NODE_"
+DEFAULT_PANEL = "impression-7.3-spectra6"
+
+#: BCM pins a door node never gives to the button or the LED: the HAT EEPROM (0, 1), I2C
+#: (2, 3, inky's EEPROM), SPI0 (7-11) and the Inky reset, busy and data/command lines.
+RESERVED_PINS = frozenset({0, 1, 2, 3, 7, 8, 9, 10, 11, 17, 22, 27})
+#: Extra pins taken by particular inky drivers: the 13.3" Spectra has two chip selects.
+DRIVER_PINS = {"inky.inky_el133uf1:Inky": frozenset({16, 26})}
+HIGHEST_BCM_PIN = 27
+
+
+class BrokerSettings(BaseModel):
+    """How the node reaches Mosquitto. ``username`` defaults to the node id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = Field(default="localhost", min_length=1)
+    port: int = Field(default=1883, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = Field(default=None, repr=False)
+    password_file: Path | None = None
+    keepalive_s: int = Field(default=15, ge=5, le=3600)
+    tls: bool = False
+
+
+class NodeSettings(BaseModel):
+    """Everything a door node is told at start. Immutable once loaded.
+
+    ``room_id`` may be left out: the hub's retained ``nodes/{node_id}/config`` assigns (or
+    overrides) the room. Pins are BCM numbers: the button wired between its pin and ground
+    (internal pull-up), the LED from its pin through a resistor to ground.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    node_id: str
+    room_id: str | None = None
+    broker: BrokerSettings = BrokerSettings()
+    topic_prefix: str = DEFAULT_PREFIX
+    panel: str = DEFAULT_PANEL
+    display: Literal["png", "inky"] = "png"
+    png_path: Path | None = None
+    state_dir: Path = Path("/var/lib/openspaces-node")
+    button_pin: int = 5
+    led_pin: int = 13
+    hold_s: float = Field(default=3.0, gt=0, le=60)
+    debounce_s: float = Field(default=0.05, ge=0, le=2)
+    offline_after_beats: int = Field(default=3, ge=1, le=100)
+
+    @field_validator("node_id", "room_id")
+    @classmethod
+    def _topic_safe(cls, value: str | None) -> str | None:
+        return None if value is None else check_id(value)
+
+    @field_validator("topic_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        return Topics(value).prefix
+
+    @field_validator("panel")
+    @classmethod
+    def _known_panel(cls, value: str) -> str:
+        if value not in PANELS:
+            raise ValueError(f"unknown panel {value!r}; known panels: {', '.join(sorted(PANELS))}")
+        return value
+
+    @field_validator("button_pin", "led_pin")
+    @classmethod
+    def _bcm_pin(cls, value: int) -> int:
+        if not 0 <= value <= HIGHEST_BCM_PIN:
+            raise ValueError(f"BCM pin {value} does not exist (0-{HIGHEST_BCM_PIN})")
+        if value in RESERVED_PINS:
+            raise ValueError(f"BCM pin {value} is used by the Inky board (SPI, I2C or control)")
+        return value
+
+    @model_validator(mode="after")
+    def _pins_free(self) -> NodeSettings:
+        taken = DRIVER_PINS.get(self.panel_spec.driver, frozenset())
+        for key, pin in (("button_pin", self.button_pin), ("led_pin", self.led_pin)):
+            if pin in taken:
+                raise ValueError(f"{key}: BCM pin {pin} is used by panel {self.panel}")
+        if self.button_pin == self.led_pin:
+            raise ValueError("led_pin: the button and the LED cannot share a pin")
+        return self
+
+    @property
+    def panel_spec(self) -> Panel:
+        return PANELS[self.panel]
+
+    @property
+    def topics(self) -> Topics:
+        return Topics(self.topic_prefix)
+
+    @property
+    def broker_username(self) -> str:
+        return self.broker.username or self.node_id
+
+    @property
+    def frame_path(self) -> Path:
+        """Where the PNG display writes frames: ``png_path``, or ``state_dir/frame.png``."""
+        return self.png_path or self.state_dir / "frame.png"
+
+
+def load_node_config(path: Path, environ: Mapping[str, str]) -> NodeSettings:
+    """Settings from the TOML file at ``path`` with ``OPENSPACES_NODE_*`` overrides.
+
+    Raises :class:`ConfigError` (source = file or variable, key = dotted key) for an unreadable
+    file, invalid TOML (with its line), an unknown key, a wrong type or value, an unknown
+    panel, a bad pin, or an unreadable ``broker.password_file``.
+    """
+    source = str(path)
+    raw = _read_toml(path)
+    overridden = _apply_environment(raw, environ)
+    _resolve_paths(raw, path.parent)
+    try:
+        settings = NodeSettings.model_validate(raw)
+    except ValidationError as exc:
+        raise _config_error(exc, source, overridden) from None
+    return _with_password(settings, source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "(file)", f"cannot read the file: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+)", str(exc))
+        key = f"(line {where.group(1)})" if where else "(file)"
+        raise ConfigError(str(path), key, f"invalid TOML: {exc}") from None
+
+
+def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, str]:
+    """Put ``OPENSPACES_NODE_*`` values into ``raw``; return {dotted key: variable name}."""
+    top = set(NodeSettings.model_fields) - {"broker"}
+    broker = set(BrokerSettings.model_fields)
+    overridden: dict[str, str] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        key = name[len(ENV_PREFIX) :].lower()
+        if key in top:
+            raw[key] = value
+            overridden[key] = name
+        elif key.startswith("broker_") and key[len("broker_") :] in broker:
+            table = raw.setdefault("broker", {})
+            if not isinstance(table, dict):
+                raise ConfigError(name, "broker", "the file's 'broker' is not a table")
+            table[key[len("broker_") :]] = value
+            overridden["broker." + key[len("broker_") :]] = name
+        else:
+            raise ConfigError(name, key, "unknown setting")
+    return overridden
+
+
+def _resolve_paths(raw: dict[str, Any], folder: Path) -> None:
+    for table, key in ((raw, "png_path"), (raw, "state_dir"), (raw.get("broker"), "password_file")):
+        if isinstance(table, dict) and isinstance(table.get(key), str):
+            table[key] = folder / Path(table[key]).expanduser()
+
+
+def _with_password(settings: NodeSettings, source: str) -> NodeSettings:
+    file = settings.broker.password_file
+    if file is None:
+        return settings
+    if settings.broker.password is not None:
+        raise ConfigError(
+            source, "broker.password_file", "give password or password_file, not both"
+        )
+    try:
+        password = file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(source, "broker.password_file", f"cannot read {file}: {exc}") from None
+    if not password:
+        raise ConfigError(source, "broker.password_file", f"{file} is empty")
+    broker = settings.broker.model_copy(update={"password": password})
+    return settings.model_copy(update={"broker": broker})
+
+
+def _config_error(exc: ValidationError, source: str, overridden: Mapping[str, str]) -> ConfigError:
+    """The first validation error as a ConfigError; model-level messages start with their key."""
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"])
+    problem = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        problem = "unknown setting"
+    elif error["type"] == "missing":
+        problem = "missing (required)"
+    elif not key:
+        key, _, problem = problem.partition(": ")
+    elif "password" not in key:
+        problem += f" (got {error['input']!r})"
+    return ConfigError(overridden.get(key, source), key or "(file)", problem)

@@ -1,0 +1,112 @@
+"""The door's button and LED, on real gpiozero devices.
+
+Wiring (BCM numbers from the node config): the button between its pin and ground (gpiozero's
+internal pull-up, so pressed = low); the LED's anode through a ~330 Ω resistor to its pin,
+cathode to ground. Every device takes gpiozero's ``pin_factory``: ``None`` for the default on a
+Pi, :class:`gpiozero.pins.mock.MockFactory` in tests and the demo, where
+``factory.pin(5).drive_low()`` presses the button and ``drive_high()`` releases it::
+
+    factory = MockFactory()
+    presses = queue.SimpleQueue()
+    button = DoorButton(5, on_press=lambda: presses.put("press"),
+                        on_hold=lambda: presses.put("hold"),
+                        clock=SystemClock(), pin_factory=factory)
+    factory.pin(5).drive_low()
+    factory.pin(5).drive_high()      # presses.get() == "press"
+
+gpiozero calls back on its own threads (and synchronously inside a mock pin's ``drive_*``);
+the callbacks given here must only queue an event.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from gpiozero import LED, Button
+
+from shared.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+class DoorButton:
+    """The host's button: a short press toggles full, a long hold asks for diagnostics.
+
+    A press counts when the button is released before ``hold_s``; holding it that long calls
+    ``on_hold`` instead (on gpiozero's hold thread), and its release is not a press. Debounce
+    is ours, on ``clock.monotonic()`` (gpiozero's ``bounce_time`` does nothing on mock pins):
+    a press that starts less than ``debounce_s`` after the last release is contact chatter and
+    is ignored. With a clock that does not move (a fake one), advance it by ``debounce_s``
+    between presses.
+    """
+
+    def __init__(
+        self,
+        pin: int,
+        *,
+        on_press: Callable[[], None],
+        on_hold: Callable[[], None],
+        clock: Clock,
+        debounce_s: float = 0.05,
+        hold_s: float = 3.0,
+        pin_factory: object | None = None,
+    ) -> None:
+        self._on_press = on_press
+        self._on_hold = on_hold
+        self._clock = clock
+        self._debounce_s = debounce_s
+        self._lock = threading.Lock()
+        self._down = False
+        self._last_release = float("-inf")
+        self._button = Button(pin, pull_up=True, hold_time=hold_s, pin_factory=pin_factory)
+        self._button.when_pressed = self._pressed
+        self._button.when_released = self._released
+        self._button.when_held = self._held
+
+    def _pressed(self) -> None:
+        with self._lock:
+            if self._clock.monotonic() - self._last_release < self._debounce_s:
+                log.debug("button chatter ignored")
+                return
+            self._down = True
+
+    def _released(self) -> None:
+        with self._lock:
+            counted, self._down = self._down, False
+            self._last_release = self._clock.monotonic()
+        if counted:
+            self._on_press()
+
+    def _held(self) -> None:
+        with self._lock:
+            counted, self._down = self._down, False
+        if counted:
+            self._on_hold()
+
+    def close(self) -> None:
+        """Release the pin."""
+        self._button.close()
+
+
+class DoorLed:
+    """The LED beside the button: lit while the room's current session is full."""
+
+    def __init__(self, pin: int, *, pin_factory: object | None = None) -> None:
+        self._led = LED(pin, pin_factory=pin_factory)
+
+    def show(self, lit: bool) -> None:
+        """Light or darken the LED (returns at once)."""
+        if lit:
+            self._led.on()
+        else:
+            self._led.off()
+
+    @property
+    def is_lit(self) -> bool:
+        return bool(self._led.is_lit)
+
+    def close(self) -> None:
+        """Release the pin."""
+        self._led.close()

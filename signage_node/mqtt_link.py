@@ -1,0 +1,237 @@
+"""The node's MQTT connection: what it subscribes to, what it publishes, and nothing else.
+
+:class:`NodeLink` wraps one paho-mqtt 2 client (MQTT v5, ``CallbackAPIVersion.VERSION2``,
+client id = node id, username = node id unless configured). paho's own loop thread reconnects
+(``connect_async``, ``loop_start``, ``reconnect_delay_set(1, 30)``) and calls back on that
+thread; the callbacks only decode a payload and hand an event to ``deliver`` (the node's queue).
+A payload that is not JSON, has another schema version or fails validation is logged with its
+topic and dropped.
+
+Subscriptions (made in ``on_connect``, so they come back after every reconnect), all QoS 1:
+the node's room's ``state`` (when it has a room), ``site``, ``hub/status`` and its own
+``config`` and ``cmd``. Publications: its retained ``status`` (and the same topic as a last
+will with ``state="offline"``), and button events on ``events`` at QoS 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.reasoncodes import ReasonCode
+
+from shared.errors import PayloadError, TopicError
+from shared.wire import (
+    ButtonEvent,
+    HubStatus,
+    NodeCommand,
+    NodeConfig,
+    NodeStatus,
+    RoomSnapshot,
+    SiteInfo,
+    decode,
+    encode,
+)
+from signage_node.config import NodeSettings
+from signage_node.events import (
+    CommandArrived,
+    ConfigArrived,
+    HubStatusArrived,
+    LinkChanged,
+    NodeEvent,
+    SiteArrived,
+    SnapshotArrived,
+)
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[NodeEvent], None]
+ClientFactory = Callable[[str], mqtt.Client]
+RECONNECT_MIN_S = 1
+RECONNECT_MAX_S = 30
+STOP_FLUSH_S = 2.0
+
+
+class Link(Protocol):
+    """What the node needs from its broker connection (:class:`NodeLink` is the real one)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def set_room(self, room_id: str | None) -> None: ...
+
+    def publish_event(self, event: ButtonEvent) -> None: ...
+
+    def publish_status(self, status: NodeStatus) -> None: ...
+
+
+LinkFactory = Callable[[NodeSettings, Deliver], Link]
+
+
+def new_client(client_id: str) -> mqtt.Client:
+    """A bare paho client as the node uses it: MQTT v5, VERSION2 callbacks."""
+    return mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        protocol=mqtt.MQTTv5,
+    )
+
+
+class NodeLink:
+    """One door node's MQTT session. Thread-safe: call from any thread.
+
+    ``deliver`` is called on paho's thread and must not block (put on a queue). ``set_room``
+    moves the room subscription (the hub's config can assign another room).
+    """
+
+    def __init__(
+        self,
+        settings: NodeSettings,
+        deliver: Deliver,
+        *,
+        client_factory: ClientFactory = new_client,
+    ) -> None:
+        self._settings = settings
+        self._topics = settings.topics
+        self._deliver = deliver
+        self._lock = threading.Lock()
+        self._room_id = settings.room_id
+        self._status = NodeStatus(node_id=settings.node_id, state="online")
+        self._client = client_factory(settings.node_id)
+        self._configure()
+
+    def _configure(self) -> None:
+        client, broker = self._client, self._settings.broker
+        client.username_pw_set(self._settings.broker_username, broker.password)
+        offline = NodeStatus(node_id=self._settings.node_id, state="offline")
+        client.will_set(self._status_topic, encode(offline), qos=1, retain=True)
+        if broker.tls:
+            client.tls_set()
+        client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+
+    @property
+    def _status_topic(self) -> str:
+        return self._topics.node_status(self._settings.node_id)
+
+    def start(self) -> None:
+        """Start connecting in the background; returns at once, retries until a broker answers."""
+        broker = self._settings.broker
+        self._client.connect_async(broker.host, broker.port, keepalive=broker.keepalive_s)
+        self._client.loop_start()
+
+    def stop(self) -> None:
+        """Publish a retained offline status, disconnect, and join paho's thread."""
+        with self._lock:
+            offline = self._status.model_copy(update={"state": "offline"})
+        if self._client.is_connected():
+            info = self._client.publish(self._status_topic, encode(offline), qos=1, retain=True)
+            try:
+                info.wait_for_publish(STOP_FLUSH_S)
+            except (RuntimeError, ValueError) as exc:
+                log.warning("offline status not confirmed before disconnect: %s", exc)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def set_room(self, room_id: str | None) -> None:
+        """Follow ``room_id``'s state instead of the current room's (None: no room)."""
+        with self._lock:
+            old, self._room_id = self._room_id, room_id
+            if old == room_id or not self._client.is_connected():
+                return
+            if old is not None:
+                self._client.unsubscribe(self._topics.room_state(old))
+            if room_id is not None:
+                self._client.subscribe(self._topics.room_state(room_id), qos=1)
+        log.info("room subscription moved from %s to %s", old, room_id)
+
+    def publish_event(self, event: ButtonEvent) -> None:
+        """Send a button event at QoS 1 (queued in memory by paho while disconnected)."""
+        topic = self._topics.node_events(self._settings.node_id)
+        self._client.publish(topic, encode(event), qos=1)
+
+    def publish_status(self, status: NodeStatus) -> None:
+        """Publish the node's retained status now if connected; the latest one is (re)sent on
+        every connect, so statuses are not queued up during an outage."""
+        with self._lock:
+            self._status = status
+        if self._client.is_connected():
+            self._client.publish(self._status_topic, encode(status), qos=1, retain=True)
+
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: mqtt.ConnectFlags,
+        reason_code: ReasonCode,
+        properties: Any,
+    ) -> None:
+        if reason_code.is_failure:
+            log.warning("broker refused the connection: %s", reason_code)
+            return
+        node_id = self._settings.node_id
+        with self._lock:
+            topics = [
+                self._topics.site(),
+                self._topics.hub_status(),
+                self._topics.node_config(node_id),
+                self._topics.node_cmd(node_id),
+            ]
+            if self._room_id is not None:
+                topics.append(self._topics.room_state(self._room_id))
+            client.subscribe([(topic, 1) for topic in topics])
+            status = self._status.model_copy(update={"state": "online"})
+        client.publish(self._status_topic, encode(status), qos=1, retain=True)
+        log.info("connected to the broker as %s", node_id)
+        self._deliver(LinkChanged(connected=True))
+
+    def _on_disconnect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: mqtt.DisconnectFlags,
+        reason_code: ReasonCode,
+        properties: Any,
+    ) -> None:
+        log.info("disconnected from the broker: %s", reason_code)
+        self._deliver(LinkChanged(connected=False, reason=str(reason_code)))
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            event = self._decode(message.topic, bytes(message.payload))
+        except (PayloadError, TopicError) as exc:
+            log.warning("dropped a message on %s: %s", message.topic, exc)
+            return
+        if event is not None:
+            self._deliver(event)
+
+    def _decode(self, topic: str, payload: bytes) -> NodeEvent | None:
+        """The event for one message; None for a cleared retained topic."""
+        if not payload:
+            log.info("retained message on %s was cleared", topic)
+            return None
+        match self._topics.parse(topic):
+            case m if m.kind == "room_state" and m.id is not None:
+                snapshot = decode(RoomSnapshot, payload)
+                if snapshot.room.id != m.id:
+                    raise PayloadError(f"snapshot of room {snapshot.room.id!r} on another topic")
+                return SnapshotArrived(m.id, snapshot)
+            case m if m.kind == "site":
+                return SiteArrived(decode(SiteInfo, payload))
+            case m if m.kind == "hub_status":
+                return HubStatusArrived(decode(HubStatus, payload))
+            case m if m.kind == "node_config" and m.id == self._settings.node_id:
+                config = decode(NodeConfig, payload)
+                if config.node_id != m.id:
+                    raise PayloadError(f"config for node {config.node_id!r} on another topic")
+                return ConfigArrived(config)
+            case m if m.kind == "node_cmd" and m.id == self._settings.node_id:
+                return CommandArrived(decode(NodeCommand, payload))
+        raise TopicError(f"not a topic this node subscribes to: {topic!r}")

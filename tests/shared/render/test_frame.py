@@ -1,0 +1,145 @@
+"""Frames: only palette colours, text inside its boxes, every panel × every state, fast."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+
+from shared.render import PANELS, Panel, door_view, frame_hash, paint_frame, render_door
+from shared.render.fonts import REPLACEMENT
+from shared.render.paint import Placement
+from shared.render.samples import STATES, sample_scene, sample_snapshot
+from shared.wire import RoomSnapshot, SessionCard
+
+
+def colours(frame: Image.Image) -> set[object]:
+    rgb = frame.convert("RGB")
+    return {colour for _, colour in rgb.getcolors(maxcolors=1 << 16) or []}
+
+
+def assert_sane(frame: Image.Image, placements: list[Placement], panel: Panel) -> None:
+    assert frame.mode == "P"
+    assert frame.size == (panel.width, panel.height)
+    assert frame.getpalette() == [c for colour in panel.palette for c in colour]
+    assert colours(frame) <= set(panel.palette)
+    for placed in placements:
+        left, top, right, bottom = placed.box
+        assert left >= 0
+        assert top >= 0
+        assert right <= panel.width
+        assert bottom <= panel.height
+        for ink in placed.ink:
+            inside = left <= ink[0] <= ink[2] <= right and top <= ink[1] <= ink[3] <= bottom
+            assert inside, (placed.text, placed.box, ink)
+
+
+@pytest.mark.parametrize("panel_id", sorted(PANELS))
+def test_every_state_on_every_panel(panel_id: str) -> None:
+    panel = PANELS[panel_id]
+    for state in STATES:
+        scene = sample_scene(state)
+        view = door_view(scene.snapshot, scene.at, scene.context)
+        frame, placements = paint_frame(view, panel)
+        assert_sane(frame, placements, panel)
+        assert placements, f"{state}: nothing drawn"
+        assert any(view.headline in " ".join(p.lines) or p.text == view.headline
+                   for p in placements), state  # fmt: skip
+        again = render_door(scene.snapshot, scene.at, panel, scene.context)
+        assert frame_hash(again) == frame_hash(frame), f"{state} is not deterministic"
+
+
+def texts(placements: list[Placement]) -> str:
+    return "\n".join(" ".join(p.lines) for p in placements)
+
+
+def test_the_small_phat_shows_room_topic_full_and_next() -> None:
+    scene = sample_scene("full")
+    view = door_view(scene.snapshot, scene.at, scene.context)
+    _, placements = paint_frame(view, PANELS["phat-ssd1608-red"])
+    drawn = texts(placements)
+    for part in ("Room 301", "Packaging Python", "FULL", "Next 11:00"):
+        assert part in drawn
+
+
+def test_big_panels_add_host_description_suggestions_qr_and_footer() -> None:
+    scene = sample_scene("full")
+    view = door_view(scene.snapshot, scene.at, scene.context)
+    _, placements = paint_frame(view, PANELS["impression-13.3-spectra6"])
+    drawn = texts(placements)
+    for part in ("Ana Lúcia Pereira", "Also on now: Room 302", "Session page", "Updated Fri"):
+        assert part in drawn
+    scene = sample_scene("session")
+    view = door_view(scene.snapshot, scene.at, scene.context)
+    _, placements = paint_frame(view, PANELS["impression-13.3-spectra6"])
+    assert "Bring your pyproject.toml" in texts(placements)
+
+
+def test_full_uses_the_accent_colour() -> None:
+    panel = PANELS["impression-7.3-spectra6"]
+    scene = sample_scene("full")
+    full = render_door(scene.snapshot, scene.at, panel, scene.context)
+    assert panel.palette[panel.accent] in colours(full)
+
+
+def test_offline_footer_is_drawn() -> None:
+    scene = sample_scene("offline")
+    view = door_view(scene.snapshot, scene.at, scene.context)
+    for panel_id in ("phat-ssd1608-red", "what-ssd1683-yellow", "impression-7.3-spectra6"):
+        _, placements = paint_frame(view, PANELS[panel_id])
+        assert "Offline since 09:30" in texts(placements), panel_id
+
+
+def absurd_snapshot() -> RoomSnapshot:
+    """A snapshot past the wire model's limits, built without validation."""
+    snapshot = sample_snapshot()
+    long = "Wörds and Ελληνικά " * 600
+    card = SessionCard.model_construct(
+        id=1,
+        title=long[:10_000],
+        description=long * 2,
+        host_name="x" * 10_000,
+        host_handle="@" + "y" * 5_000,
+        full=True,
+        url="https://example.org/" + "z" * 300,
+    )
+    first = snapshot.slots[0].model_copy(update={"session": card})
+    return snapshot.model_copy(update={"slots": [first, *snapshot.slots[1:]]})
+
+
+@pytest.mark.parametrize("panel_id", sorted(PANELS))
+def test_absurd_text_draws_a_sane_frame(panel_id: str) -> None:
+    panel = PANELS[panel_id]
+    scene = sample_scene("session")
+    view = door_view(absurd_snapshot(), scene.at, scene.context)
+    frame, placements = paint_frame(view, panel)
+    assert_sane(frame, placements, panel)
+    assert any(p.truncated for p in placements), "10,000 characters cannot fit"
+    assert all(line.endswith("…") for p in placements if p.truncated for line in p.lines[-1:])
+
+
+def test_scripts_render_and_missing_glyphs_are_visible() -> None:
+    scene = sample_scene("unicode")
+    snapshot = scene.snapshot
+    assert snapshot is not None
+    slots = list(snapshot.slots)
+    card = slots[5].session  # the first day's 16:00 session
+    assert card is not None
+    odd = card.model_copy(update={"title": "Ελληνικά кириллица 中文 talk\u0007"})
+    slots[5] = slots[5].model_copy(update={"session": odd})
+    view = door_view(snapshot.model_copy(update={"slots": slots}), scene.at, scene.context)
+    _, placements = paint_frame(view, PANELS["impression-7.3-spectra6"])
+    drawn = texts(placements)
+    assert "Ελληνικά кириллица" in drawn
+    assert f"{REPLACEMENT}{REPLACEMENT} talk" in drawn
+    assert "\u0007" not in drawn
+
+
+def test_an_absurd_time_draws_a_sane_frame() -> None:
+    scene = sample_scene("session")
+    for at in (scene.at + timedelta(days=3000), scene.at - timedelta(days=3000)):
+        for panel_id in ("phat-v1-red", "impression-13.3-spectra6"):
+            frame, placements = paint_frame(door_view(scene.snapshot, at, scene.context),
+                                            PANELS[panel_id])  # fmt: skip
+            assert_sane(frame, placements, PANELS[panel_id])

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from shared.errors import ConfigError
+from signage_node import cli
+from tests.conftest import Broker
+from tests.signage_node.conftest import provision
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="openspaces")
+    cli.register(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(argv)
+
+
+def test_help_names_the_config_and_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse(["node", "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "--config FILE" in out
+    assert "OPENSPACES_NODE_" in out
+    assert "deploy/node.example.toml" in out
+
+
+def test_check_accepts_a_good_file_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text('node_id = "door-1"\n')
+    assert cli.run(parse(["node", "--config", str(good), "--check"])) == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('node_id = "door-1"\nbutton_pin = "A"\n')
+    with pytest.raises(ConfigError, match="button_pin"):
+        cli.run(parse(["node", "--config", str(bad), "--check"]))
+
+
+def test_the_node_runs_until_sigterm(broker: Broker, tmp_path: Path) -> None:
+    password = provision(broker, "door-9")
+    config = tmp_path / "node.toml"
+    config.write_text(
+        'node_id = "door-9"\nroom_id = "room-a"\nstate_dir = "state"\npng_path = "door.png"\n'
+        f'[broker]\nhost = "{broker.host}"\nport = {broker.port}\npassword = "{password}"\n'
+    )
+    frame = tmp_path / "door.png"
+
+    def terminate_when_drawn() -> None:
+        deadline = time.monotonic() + 10
+        while not frame.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    killer = threading.Thread(target=terminate_when_drawn)
+    before = signal.getsignal(signal.SIGTERM)
+    killer.start()
+    try:
+        assert cli.run(parse(["node", "--config", str(config), "--mock-gpio"])) == 0
+    finally:
+        killer.join()
+    assert frame.exists()
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.errors import ConfigError
+from shared.render import panels
+from signage_node.config import BrokerSettings, NodeSettings, load_node_config
+
+EXAMPLE = Path(__file__).parents[2] / "deploy" / "node.example.toml"
+
+
+def write(folder: Path, text: str) -> Path:
+    path = folder / "node.toml"
+    path.write_text(text)
+    return path
+
+
+def fails(path: Path, environ: dict[str, str] | None = None) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        load_node_config(path, environ or {})
+    return caught.value
+
+
+def test_the_example_file_loads_and_documents_every_setting() -> None:
+    settings = load_node_config(EXAMPLE, {})
+    assert settings.node_id == "door-1"
+    text = EXAMPLE.read_text()
+    for key in NodeSettings.model_fields:
+        assert key in text, key
+    for key in BrokerSettings.model_fields:
+        assert key in text, key
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = load_node_config(write(tmp_path, 'node_id = "door-1"\n'), {})
+    assert (settings.room_id, settings.panel, settings.display) == (
+        None, "impression-7.3-spectra6", "png",
+    )  # fmt: skip
+    assert (settings.button_pin, settings.led_pin, settings.offline_after_beats) == (5, 13, 3)
+    assert settings.broker_username == "door-1"
+    assert (settings.broker.keepalive_s, settings.broker.tls) == (15, False)
+    assert settings.topics.site() == "openspaces/v1/site"
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, 'node_id = "door-1"\nroom_id = "room-a"\n[broker]\nport = 1883\n')
+    settings = load_node_config(
+        path,
+        {
+            "OPENSPACES_NODE_ROOM_ID": "room-b",
+            "OPENSPACES_NODE_BROKER_PORT": "8883",
+            "OPENSPACES_NODE_BROKER_TLS": "true",
+            "OPENSPACES_NODE_BUTTON_PIN": "24",
+            "UNRELATED": "x",
+        },
+    )
+    assert (settings.room_id, settings.broker.port, settings.broker.tls) == ("room-b", 8883, True)
+    assert settings.button_pin == 24
+
+
+def test_relative_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "secret").write_text("s3cret\n")
+    path = write(
+        tmp_path,
+        'node_id = "d"\nstate_dir = "state"\npng_path = "out/door.png"\n'
+        '[broker]\npassword_file = "secret"\n',
+    )
+    settings = load_node_config(path, {})
+    assert settings.state_dir == tmp_path / "state"
+    assert settings.frame_path == tmp_path / "out" / "door.png"
+    assert settings.broker.password == "s3cret"
+    assert "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "problem"),
+    [
+        ('node_id = "d"\ncolour = "red"\n', "colour", "unknown setting"),
+        ('node_id = "d"\n[broker]\nhots = "x"\n', "broker.hots", "unknown setting"),
+        ('room_id = "a"\n', "node_id", "missing"),
+        ('node_id = "d"\n[broker]\nport = "many"\n', "broker.port", "valid integer"),
+        ('node_id = "d"\nhold_s = [1]\n', "hold_s", "valid number"),
+        ('node_id = "d"\npanel = "kindle"\n', "panel", "unknown panel 'kindle'"),
+        ('node_id = "d"\nbutton_pin = 10\n', "button_pin", "used by the Inky board"),
+        ('node_id = "d"\nled_pin = 40\n', "led_pin", "does not exist"),
+        ('node_id = "d"\nled_pin = 5\n', "led_pin", "cannot share a pin"),
+        ('node_id = "door 1"\n', "node_id", "no '/', '+', '#' or spaces"),
+        ('node_id = "d"\nroom_id = "a/#"\n', "room_id", "no '/', '+', '#' or spaces"),
+        ('node_id = "d"\ntopic_prefix = "a/+/b"\n', "topic_prefix", "plain levels"),
+        ('node_id = "d"\ndisplay = "lcd"\n', "display", "'png' or 'inky'"),
+        ('node_id = "d"\n\nroom_id = \n', "(line 3)", "invalid TOML"),
+        ('node_id = "d"\n[broker]\npassword_file = "nope"\n', "broker.password_file", "nope"),
+    ],
+)
+def test_a_broken_file_names_file_and_key(
+    tmp_path: Path, text: str, key: str, problem: str
+) -> None:
+    path = write(tmp_path, text)
+    error = fails(path)
+    assert (error.source, error.key) == (str(path), key)
+    assert problem in error.problem
+    assert str(error).startswith(f"{path}: {key}: ")
+
+
+def test_the_13_inch_panel_reserves_its_chip_selects(monkeypatch: pytest.MonkeyPatch) -> None:
+    big = panels.Panel(
+        "test-13.3", "13.3", 1600, 1200, (panels.BLACK, panels.WHITE), 1, 0, 0, 20.0,
+        "inky.inky_el133uf1:Inky",
+    )  # fmt: skip
+    monkeypatch.setitem(panels.PANELS, big.id, big)
+    with pytest.raises(ValueError, match=r"BCM pin 16 is used by panel test-13\.3"):
+        NodeSettings(node_id="d", panel=big.id, button_pin=16)
+
+
+def test_a_bad_environment_variable_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, 'node_id = "d"\n')
+    error = fails(path, {"OPENSPACES_NODE_LED_PIN": "lots"})
+    assert (error.source, error.key) == ("OPENSPACES_NODE_LED_PIN", "led_pin")
+    error = fails(path, {"OPENSPACES_NODE_BRIGHTNESS": "9"})
+    assert (error.source, error.key, error.problem) == (
+        "OPENSPACES_NODE_BRIGHTNESS", "brightness", "unknown setting",
+    )  # fmt: skip
+
+
+def test_a_missing_or_unreadable_file(tmp_path: Path) -> None:
+    error = fails(tmp_path / "absent.toml")
+    assert error.key == "(file)"
+    assert "cannot read" in error.problem
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    assert "cannot read" in fails(binary).problem
+
+
+def test_password_and_password_file_are_exclusive(tmp_path: Path) -> None:
+    (tmp_path / "pw").write_text("a")
+    path = write(tmp_path, 'node_id = "d"\n[broker]\npassword = "b"\npassword_file = "pw"\n')
+    assert fails(path).key == "broker.password_file"
