@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 QOS = 1
 RECONNECT_MIN_S = 1
 RECONNECT_MAX_S = 30
+#: How long the broker keeps the hub's session (subscriptions, queued events) while it is away.
+SESSION_EXPIRY_S = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,18 @@ class MqttLink:
         return self._connected.is_set()
 
     def start(self) -> None:
-        """Begin connecting in the background; returns at once, retries until a broker answers."""
-        self._client.connect_async(self.broker.host, self.broker.port, self.broker.keepalive_s)
+        """Begin connecting in the background; returns at once, retries until a broker answers.
+
+        The session is persistent (``clean_start=False`` with a week's expiry): while the hub is
+        away the broker keeps its subscriptions and queues the nodes' QoS 1 button events for
+        it, so a press made while the hub restarts is delivered when it is back.
+        """
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        self._client.connect_async(
+            self.broker.host, self.broker.port, self.broker.keepalive_s,
+            clean_start=False, properties=properties,
+        )  # fmt: skip
         self._client.loop_start()
 
     def stop(self) -> None:

@@ -50,6 +50,7 @@ class PngDisplay:
         try:
             with os.fdopen(fd, "wb") as out:
                 frame.save(out, format="PNG")
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; a frame is for everyone to see
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -36,11 +36,11 @@ from hub.demo.simulator import DoorSimulator, SimulatedDoor
 from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
 from hub.settings import BrokerSettings, HubSettings
 from shared.clock import SystemClock
-from shared.render.panels import PANELS
+from shared.render.panels import PANELS, Panel
 from signage_node.app import Node
 from signage_node.config import BrokerSettings as NodeBroker
 from signage_node.config import NodeSettings
-from signage_node.display import PngDisplay
+from signage_node.display import Display, PngDisplay
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,9 @@ DEMO_PANELS = (
     "phat-ssd1608-red",
     "impression-13.3-spectra6",
 )
+
+
+DisplayFactory = Callable[[Panel, Path], Display]
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class SimulatedNode:
 @dataclass
 class Demo:
     options: DemoOptions
+    #: Makes each door's display; benchmarks wrap the PNG display to time frames.
+    display_factory: DisplayFactory = PngDisplay
     broker: MosquittoProcess | None = None
     server: uvicorn.Server | None = None
     server_thread: threading.Thread | None = None
@@ -175,7 +180,7 @@ class Demo:
             )
             pins = MockFactory()
             node = Node(
-                settings, clock=SystemClock(), display=PngDisplay(PANELS[panel], frame),
+                settings, clock=SystemClock(), display=self.display_factory(PANELS[panel], frame),
                 pin_factory=pins,
             )  # fmt: skip
             node.start()
