@@ -93,6 +93,7 @@ class MqttLink:
         self.inbox = inbox
         self.heartbeat_s = heartbeat_s
         self._connected = threading.Event()
+        self._stopping = threading.Event()
         self._client = client_factory(broker)
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
@@ -112,7 +113,7 @@ class MqttLink:
         away the broker keeps its subscriptions and queues the nodes' QoS 1 button events for
         it, so a press made while the hub restarts is delivered when it is back.
         """
-        properties = Properties(PacketTypes.CONNECT)
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = SESSION_EXPIRY_S
         self._client.connect_async(
             self.broker.host, self.broker.port, self.broker.keepalive_s,
@@ -122,6 +123,7 @@ class MqttLink:
 
     def stop(self) -> None:
         """Disconnect (the broker then publishes the offline will) and stop paho's thread."""
+        self._stopping.set()
         if self._connected.is_set():
             will = ReasonCode(PacketTypes.DISCONNECT, "Disconnect with will message")
             self._client.disconnect(reasoncode=will)
@@ -177,7 +179,10 @@ class MqttLink:
         properties: Properties | None,
     ) -> None:
         self._connected.clear()
-        log.warning("disconnected from broker: %s (paho will reconnect)", reason)
+        if self._stopping.is_set():
+            log.info("disconnected from broker: %s", reason)
+        else:
+            log.warning("disconnected from broker: %s (paho will reconnect)", reason)
 
     def _on_message(self, client: Client, userdata: Any, message: MQTTMessage) -> None:
         self.inbox.put(Incoming(message.topic, bytes(message.payload)))

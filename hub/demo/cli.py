@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import threading
 from pathlib import Path
@@ -37,6 +38,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    _log_to_file(args.out / "demo.log")
     from hub.demo import DemoError  # noqa: PLC0415 (heavy imports wait for the command)
     from hub.demo.runner import Demo, DemoOptions, local_timezone  # noqa: PLC0415
 
@@ -59,6 +61,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_to_file(path: Path) -> None:
+    """Keep the console for warnings and the welcome text; the full log goes to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.setLevel(max(handler.level, logging.WARNING))
+    to_file = logging.FileHandler(path, mode="w", encoding="utf-8")
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(to_file)
+
+
 def _on_signals(stop: threading.Event) -> None:
     def handler(signum: int, frame: FrameType | None) -> None:
         stop.set()
@@ -79,6 +92,7 @@ def _print_welcome(demo: Any) -> None:
         f"  Broker:          mqtt://{info['broker']['host']}:{info['broker']['port']}",
         f"  Door frames:     {demo.options.out / 'doors'}/",
         f"  Details:         {demo.options.out / 'demo.json'}",
+        f"  Log:             {demo.options.out / 'demo.log'}",
         "Press Ctrl-C to stop.",
     ]
     print("\n".join(lines), flush=True)
