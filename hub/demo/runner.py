@@ -31,7 +31,7 @@ from hub.auth import create_staff_token
 from hub.db import open_database
 from hub.demo import DemoError
 from hub.demo.sample import sample_plan
-from hub.demo.seed import seed
+from hub.demo.seed import register_nodes, seed
 from hub.demo.simulator import DoorSimulator, SimulatedDoor
 from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
 from hub.settings import BrokerSettings, HubSettings
@@ -65,6 +65,9 @@ class DemoOptions:
     port: int = 8000
     nodes: int | None = None
     timezone: str = "UTC"
+    #: The hub's heartbeat and the nodes' keepalive; tests of outages shorten them.
+    heartbeat_s: float = 10.0
+    node_keepalive_s: int = 15
 
 
 @dataclass
@@ -119,7 +122,7 @@ class Demo:
         node_ids = [f"door-{n + 1}" for n in range(self._node_count())]
         node_passwords = {node_id: secrets.token_urlsafe(18) for node_id in node_ids}
         self._start_broker(out / "mosquitto", hub_password, node_passwords)
-        self._start_hub(out, hub_password)
+        self._start_hub(out, hub_password, node_ids)
         self._start_nodes(out, node_passwords)
         self._start_simulator()
         self._write_info(out)
@@ -134,7 +137,7 @@ class Demo:
         self.broker = MosquittoProcess(files)
         self.broker.start()
 
-    def _start_hub(self, out: Path, hub_password: str) -> None:
+    def _start_hub(self, out: Path, hub_password: str, node_ids: list[str]) -> None:
         assert self.broker is not None
         settings = HubSettings(
             database_url=f"sqlite:///{out / 'hub.db'}",
@@ -142,12 +145,14 @@ class Demo:
                 host=HOST, port=self.broker.port, username=HUB_USER, password=hub_password
             ),
             public_url=self.hub_url,
+            heartbeat_s=self.options.heartbeat_s,
             listen_host=HOST,
             listen_port=self.options.port,
         )
         database = open_database(settings.database_url)
         try:
             seed(database, sample_plan(datetime.now(UTC), self.options.timezone))
+            register_nodes(database, self._placements(node_ids))
             with database.transaction() as db:
                 self.staff_token = create_staff_token(db, "demo")
         finally:
@@ -162,10 +167,10 @@ class Demo:
 
     def _start_nodes(self, out: Path, passwords: dict[str, str]) -> None:
         assert self.broker is not None
-        rooms = [r.id for r in sample_plan(datetime.now(UTC), self.options.timezone).rooms]
-        panels = [p for p in DEMO_PANELS if p in PANELS] or sorted(PANELS)
-        for index, (node_id, password) in enumerate(passwords.items()):
-            room_id, panel = rooms[index % len(rooms)], panels[index % len(panels)]
+        placements = self._placements(list(passwords))
+        rooms = {room_id for _, room_id, _ in placements}
+        for index, (node_id, room_id, panel) in enumerate(placements):
+            password = passwords[node_id]
             frame = out / "doors" / f"{room_id}.png"
             if index >= len(rooms):
                 frame = out / "doors" / f"{room_id}-{node_id}.png"
@@ -173,7 +178,12 @@ class Demo:
                 node_id=node_id,
                 room_id=room_id,
                 panel=panel,
-                broker=NodeBroker(host=HOST, port=self.broker.port, password=password),
+                broker=NodeBroker(
+                    host=HOST,
+                    port=self.broker.port,
+                    password=password,
+                    keepalive_s=self.options.node_keepalive_s,
+                ),
                 display="png",
                 png_path=frame,
                 state_dir=out / "nodes" / node_id,
@@ -187,6 +197,15 @@ class Demo:
             self.nodes.append(
                 SimulatedNode(node_id, room_id, panel, frame, node, pins, settings.button_pin)
             )
+
+    def _placements(self, node_ids: list[str]) -> list[tuple[str, str, str]]:
+        """(node id, room id, panel) of each simulated door: rooms in turn, panels in turn."""
+        rooms = [r.id for r in sample_plan(datetime.now(UTC), self.options.timezone).rooms]
+        panels = [p for p in DEMO_PANELS if p in PANELS] or sorted(PANELS)
+        return [
+            (node_id, rooms[index % len(rooms)], panels[index % len(panels)])
+            for index, node_id in enumerate(node_ids)
+        ]
 
     def _start_simulator(self) -> None:
         doors = [SimulatedDoor(n.node_id, n.room_id, n.panel, n.frame, n.press) for n in self.nodes]
