@@ -11,6 +11,7 @@ help:
 	@echo "make demo   - run hub, private Mosquitto and simulated doors (ARGS='--duration 60')"
 	@echo "make test   - lint, type-check and run the test suite"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
+	@echo "make faults - run the fault-injection and security tests alone"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,13 @@ pytest: $(STAMP) system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Faults and attacks: broker kills and freezes, hub kills, cache-write kills, fuzzed MQTT
+# handlers, broker access control. `make test` runs them too; this runs just them.
+faults: $(STAMP) system-deps
+	$(BIN)/pytest tests/reliability tests/security tests/signage_node/test_cache_crash.py \
+		tests/hub/test_fuzz.py tests/signage_node/test_fuzz.py tests/hub/test_mqtt_link.py \
+		tests/hub/test_booking_state_machine.py $(PYTEST_ARGS)
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m benchmarks $(ARGS)

@@ -10,6 +10,8 @@ import sys
 
 BENCHMARKS = {
     "edit-latency": "benchmarks.edit_latency",
+    "render": "benchmarks.render",
+    "node-process": "benchmarks.node_process",
 }
 
 
