@@ -12,6 +12,7 @@ BENCHMARKS = {
     "edit-latency": "benchmarks.edit_latency",
     "render": "benchmarks.render",
     "node-process": "benchmarks.node_process",
+    "hub-http": "benchmarks.hub_http",
 }
 
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the demo and the tests use, when they are missing:
-# Mosquitto (the real broker), Chromium (browser tests) and the DejaVu fonts (door frames).
+# Mosquitto (the real broker), Chromium (browser tests), the DejaVu fonts (door frames) and
+# shellcheck (the deploy scripts are checked with it), wrk (the HTTP benchmark).
 set -euo pipefail
 
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
