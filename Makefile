@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: demo test lint typecheck pytest bench gallery faults system-deps clean help
+.PHONY: demo test lint typecheck pytest bench gallery screenshots faults system-deps clean help
 
 help:
 	@echo "make demo   - run hub, private Mosquitto and simulated doors (ARGS='--duration 60')"
@@ -43,6 +43,12 @@ faults: $(STAMP) system-deps
 	$(BIN)/pytest tests/reliability tests/security tests/signage_node/test_cache_crash.py \
 		tests/hub/test_fuzz.py tests/signage_node/test_fuzz.py tests/hub/test_mqtt_link.py \
 		tests/hub/test_booking_state_machine.py $(PYTEST_ARGS)
+
+gallery: $(STAMP) system-deps
+	$(BIN)/openspaces render --gallery docs/gallery
+
+screenshots: $(STAMP) system-deps
+	$(BIN)/python -m tests.hub.web.screenshots docs/screenshots
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m benchmarks $(ARGS)

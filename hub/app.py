@@ -16,10 +16,13 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from hub.api import health, nodes, rooms, sessions, slots
-from hub.api.deps import AddCardLimiter, NoLimit
+from hub import metrics, web
+from hub.api import health, ideas, manage, nodes, rooms, sessions, slots
+from hub.api.deps import AddCardLimiter
 from hub.errors import ConflictError, HubError, InvalidError, NotFoundError
+from hub.feeds.routes import install as install_feeds
 from hub.mqtt_link import ClientFactory, paho_client
+from hub.ratelimit import TokenBucketLimiter
 from hub.runtime import Hub
 from hub.settings import HubSettings
 from shared import __version__
@@ -52,9 +55,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub = Hub.start(settings, used_clock, client_factory)
         app.state.hub = hub
+        hub.publisher.listeners.append(app.state.live.notify)
         try:
             yield
         finally:
+            app.state.live.close()
             hub.stop()
 
     app = FastAPI(
@@ -62,9 +67,16 @@ def create_app(
         description="The schedule of an Open Spaces board, and the door signs that show it.",
     )  # fmt: skip
     app.state.settings = settings
-    app.state.add_card_limiter = add_card_limiter or NoLimit()
+    app.state.add_card_limiter = add_card_limiter or TokenBucketLimiter(
+        used_clock, burst=settings.add_card_burst, per_hour=settings.add_card_per_hour
+    )
+    install_feeds(app)  # first: /rooms/{id}.ics must win over catch-all page routes
     for router in (rooms.router, slots.router, sessions.router, nodes.router, health.router):
         app.include_router(router)
+    app.include_router(manage.router)
+    app.include_router(ideas.router)
+    web.install(app, used_clock)
+    metrics.install(app)
     app.add_exception_handler(HubError, _hub_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     return app

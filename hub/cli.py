@@ -6,6 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
+from hub import staff_cli
+from hub.feeds import csv_cli
 from hub.settings import ENV_PREFIX
 
 DESCRIPTION = f"""\
@@ -39,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )  # fmt: skip
     token.add_argument("--name", required=True, help="who or what holds the token, e.g. 'alice'")
     token.set_defaults(run=run_create_token)
+    csv_cli.register(actions)
+    staff_cli.register(actions)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,7 +4,9 @@
 PRODUCT.md describes (a node writes only under ``nodes/{its id}/`` and reads room states,
 ``site``, ``hub/status`` and its own ``config`` and ``cmd``; the hub user has the whole tree;
 anonymous clients get nothing). :class:`MosquittoProcess` runs one instance on loopback, for
-the demo and the tests.
+the demo and the tests. :class:`PasswordFile` adds, replaces and removes one user of a running
+broker's password file, and :func:`reload_broker` makes the broker read it again (SIGHUP);
+``openspaces provision-node`` is built on them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +44,20 @@ def mosquitto_binary() -> str:
     return found
 
 
-def acl_text(hub_user: str, prefix: str = DEFAULT_PREFIX) -> str:
-    """The ACL file: the hub user has the tree; every other user only its own subtree."""
+def acl_text(
+    hub_user: str, prefix: str = DEFAULT_PREFIX, other_hub_users: Iterable[str] = ()
+) -> str:
+    """The ACL file: the hub users have the tree; every other user only its own subtree.
+
+    ``other_hub_users`` are the further hubs of a group sharing one database (each hub needs
+    a username of its own: with ``use_username_as_clientid`` two logins as one user would
+    keep disconnecting each other).
+    """
+    hubs = [hub_user, *(user for user in other_hub_users if user != hub_user)]
+    grants = [f"user {check_id(user, 'hub user')}\ntopic readwrite {prefix}/#" for user in hubs]
     return "\n".join(
         [
-            f"user {check_id(hub_user, 'hub user')}",
-            f"topic readwrite {prefix}/#",
+            *grants,
             "",
             "# Every other user is a door node whose username is its node id.",
             f"pattern write {prefix}/nodes/%u/status",
@@ -96,12 +108,133 @@ def write_password_file(path: Path, credentials: dict[str, str]) -> None:
     """Write ``user:password`` lines and let ``mosquitto_passwd -U`` hash them in place."""
     path.write_text("".join(f"{user}:{pw}\n" for user, pw in credentials.items()))
     path.chmod(0o600)
+    write_hashes(path)
+
+
+class PasswordFile:
+    """A Mosquitto password file (``user:hash`` lines), edited one user at a time.
+
+    Hashes come from ``mosquitto_passwd`` itself; the password never appears on a command line.
+    Each change rewrites the file atomically and keeps its mode and owner (a new file is 0600).
+    The broker reads the file again only on :func:`reload_broker`.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def users(self) -> list[str]:
+        """The usernames in the file, in file order; none if the file does not exist."""
+        return [line.split(":", 1)[0] for line in self._lines()]
+
+    def __contains__(self, username: object) -> bool:
+        return username in self.users()
+
+    def set(self, username: str, password: str) -> None:
+        """Add ``username`` or replace its password."""
+        check_id(username, "username")
+        entry = _hashed_entry(self.path.parent, username, password)
+        kept = [line for line in self._lines() if line.split(":", 1)[0] != username]
+        self._write([*kept, entry])
+
+    def remove(self, username: str) -> bool:
+        """Remove ``username``; False if it was not there."""
+        lines = self._lines()
+        kept = [line for line in lines if line.split(":", 1)[0] != username]
+        if len(kept) == len(lines):
+            return False
+        self._write(kept)
+        return True
+
+    def _lines(self) -> list[str]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise BrokerError(f"cannot read the password file {self.path}: {exc}") from None
+        return [line for line in text.splitlines() if line.strip() and ":" in line]
+
+    def _write(self, lines: list[str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".passwd-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write("".join(f"{line}\n" for line in lines))
+            _copy_mode_and_owner(self.path, Path(name))
+            os.replace(name, self.path)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+
+
+def _hashed_entry(folder: Path, username: str, password: str) -> str:
+    """``username:<hash>`` as ``mosquitto_passwd -U`` writes it (via a private temp file)."""
+    if not password or "\n" in password:
+        raise BrokerError("a broker password must be one non-empty line")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".entry-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"{username}:{password}\n")
+        write_hashes(Path(name))
+        return Path(name).read_text(encoding="utf-8").strip()
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def write_hashes(path: Path) -> None:
+    """Replace the plain-text passwords in ``path`` by hashes (``mosquitto_passwd -U``)."""
     passwd = shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd"
-    result = subprocess.run(
-        [passwd, "-U", str(path)], capture_output=True, text=True, check=False, timeout=60
-    )
+    try:
+        result = subprocess.run(
+            [passwd, "-U", str(path)], capture_output=True, text=True, check=False, timeout=60
+        )
+    except FileNotFoundError:
+        raise BrokerError("mosquitto_passwd not found: install Debian's 'mosquitto'") from None
     if result.returncode != 0:
         raise BrokerError(f"mosquitto_passwd failed: {result.stderr.strip()}")
+
+
+def _copy_mode_and_owner(original: Path, replacement: Path) -> None:
+    try:
+        info = original.stat()
+    except FileNotFoundError:
+        replacement.chmod(0o600)
+        return
+    replacement.chmod(info.st_mode & 0o777)
+    if os.geteuid() == 0:
+        os.chown(replacement, info.st_uid, info.st_gid)
+
+
+def acl_users(path: Path) -> set[str]:
+    """The users named by ``user`` lines of an ACL file (the hub's): never a node id."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BrokerError(f"cannot read the ACL file {path}: {exc}") from None
+    words = (line.split() for line in text.splitlines())
+    return {parts[1] for parts in words if len(parts) == 2 and parts[0] == "user"}
+
+
+def reload_broker(pid_file: Path) -> int:
+    """Make the Mosquitto whose pid is in ``pid_file`` re-read its password file and ACL.
+
+    Sends SIGHUP and returns the pid; raises :class:`BrokerError` saying what to do instead
+    when the file is missing or names no running process.
+    """
+    advice = "reload it yourself, e.g. 'systemctl reload mosquitto'"
+    try:
+        pid = int(pid_file.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError) as exc:
+        raise BrokerError(f"no broker pid in {pid_file} ({exc}): {advice}") from None
+    try:
+        os.kill(pid, signal.SIGHUP)
+    except OSError as exc:
+        raise BrokerError(
+            f"cannot signal broker pid {pid} from {pid_file}: {exc}; {advice}"
+        ) from None
+    log.info("broker (pid %d) told to reload its password file and ACL", pid)
+    return pid
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -121,6 +254,8 @@ class BrokerFiles:
     hub_user: str
     credentials: dict[str, str] = field(default_factory=dict)
     prefix: str = DEFAULT_PREFIX
+    #: Further hub users with the whole tree (several hubs sharing one database).
+    other_hub_users: list[str] = field(default_factory=list)
 
     @property
     def config_path(self) -> Path:
@@ -129,8 +264,18 @@ class BrokerFiles:
     def write(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.config_path.write_text(config_text(self.port, self.folder))
-        (self.folder / "acl").write_text(acl_text(self.hub_user, self.prefix))
+        self.write_acl()
         write_password_file(self.folder / "passwd", self.credentials)
+
+    def write_acl(self) -> None:
+        (self.folder / "acl").write_text(acl_text(self.hub_user, self.prefix, self.other_hub_users))
+
+    def add_hub_user(self, username: str, password: str) -> None:
+        """Add a further hub user (the whole tree); the broker needs :meth:`reload` after."""
+        if username not in self.other_hub_users:
+            self.other_hub_users.append(check_id(username, "hub user"))
+        self.write_acl()
+        self.add_user(username, password)
 
     def add_user(self, username: str, password: str) -> None:
         """Add (or replace) one user's password; the broker needs :meth:`reload` after."""

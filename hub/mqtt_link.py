@@ -8,6 +8,14 @@ successful connect a :class:`Connected` on the ``inbox`` queue, which the hub wo
 Retained messages: ``hub/status`` is ``online`` on connect and ``offline`` as the last will
 (also sent on a clean stop, by disconnecting "with will message"). While disconnected,
 :meth:`MqttLink.publish` drops messages: the worker republishes everything on the next connect.
+
+One of several hubs (``broker.share_group`` set; docs/scaling.md): button events arrive through
+the shared subscription ``$share/<group>/<prefix>/nodes/+/events``, so each reaches one hub of
+the group, and the session is not kept while the hub is away (Mosquitto would keep handing a
+gone member its share of the events). Node statuses stay an ordinary subscription: every hub
+records them (a status is a state, recorded twice is the same) and gets the retained ones.
+The link also listens to the other hubs: their room states and site (for the board's live
+updates) and ``hub/status`` (to answer a stopped peer's ``offline`` will at once).
 """
 
 from __future__ import annotations
@@ -15,15 +23,24 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from paho.mqtt.client import Client, ConnectFlags, DisconnectFlags, MQTTMessage, MQTTv5
-from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.client import (
+    Client,
+    ConnectFlags,
+    DisconnectFlags,
+    MQTTMessage,
+    MQTTMessageInfo,
+    MQTTv5,
+)
+from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from hub.settings import BrokerSettings
 from shared import __version__, wire
@@ -35,6 +52,8 @@ log = logging.getLogger(__name__)
 QOS = 1
 RECONNECT_MIN_S = 1
 RECONNECT_MAX_S = 30
+#: How often a wait for an acknowledgement looks whether the link is still up, in seconds.
+CONFIRM_SLICE_S = 0.1
 #: How long the broker keeps the hub's session (subscriptions, queued events) while it is away.
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
@@ -94,8 +113,11 @@ class MqttLink:
         self.heartbeat_s = heartbeat_s
         self._connected = threading.Event()
         self._stopping = threading.Event()
+        #: Set when an acknowledgement did not come in time, cleared by the next one to arrive.
+        self._stalled = threading.Event()
         self._client = client_factory(broker)
         self._client.on_connect = self._on_connect
+        self._client.on_publish = self._on_publish
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
         offline = wire.encode(self._status("offline"))
@@ -106,18 +128,25 @@ class MqttLink:
     def connected(self) -> bool:
         return self._connected.is_set()
 
+    @property
+    def grouped(self) -> bool:
+        """Whether this hub is one of a group sharing the button events."""
+        return self.broker.share_group is not None
+
     def start(self) -> None:
         """Begin connecting in the background; returns at once, retries until a broker answers.
 
-        The session is persistent (``clean_start=False`` with a week's expiry): while the hub is
-        away the broker keeps its subscriptions and queues the nodes' QoS 1 button events for
-        it, so a press made while the hub restarts is delivered when it is back.
+        A lone hub's session is persistent (``clean_start=False`` with a week's expiry): while
+        the hub is away the broker keeps its subscriptions and queues the nodes' QoS 1 button
+        events for it, so a press made while the hub restarts is delivered when it is back. A
+        grouped hub starts clean and its session ends with the connection, so the events go to
+        the hubs that are there.
         """
         properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        properties.SessionExpiryInterval = 0 if self.grouped else SESSION_EXPIRY_S
         self._client.connect_async(
             self.broker.host, self.broker.port, self.broker.keepalive_s,
-            clean_start=False, properties=properties,
+            clean_start=self.grouped, properties=properties,
         )  # fmt: skip
         self._client.loop_start()
 
@@ -132,12 +161,39 @@ class MqttLink:
         self._client.loop_stop()
         self._connected.clear()
 
-    def publish(self, topic: str, payload: bytes, *, retain: bool) -> None:
-        """Publish at QoS 1 if connected; otherwise drop (the next connect republishes)."""
+    def publish(
+        self, topic: str, payload: bytes, *, retain: bool, confirm_s: float | None = None
+    ) -> bool:
+        """Publish at QoS 1 if connected; otherwise drop (the next connect republishes).
+
+        With ``confirm_s``, block (up to that many seconds) until the broker acknowledges, and
+        return whether it did: an acknowledged message is in the broker's retained store and
+        queues, ahead of anything published after. Once an acknowledgement is late, later calls
+        do not wait (return False at once) until acknowledgements flow again. Without
+        ``confirm_s``, return whether the message was handed to the connection.
+        """
         if not self._connected.is_set():
             log.debug("not connected: %s not sent now", topic)
-            return
-        self._client.publish(topic, payload, qos=QOS, retain=retain)
+            return False
+        info = self._client.publish(topic, payload, qos=QOS, retain=retain)
+        if confirm_s is None or info.rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
+            return info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS
+        return self._confirmed(info, topic, confirm_s)
+
+    def _confirmed(self, info: MQTTMessageInfo, topic: str, timeout_s: float) -> bool:
+        """Wait for the acknowledgement, but not past a disconnect or :meth:`stop`."""
+        deadline = time.monotonic() + timeout_s
+        try:
+            while not self._stalled.is_set() and self._connected.is_set():
+                info.wait_for_publish(min(CONFIRM_SLICE_S, max(0.0, deadline - time.monotonic())))
+                if info.is_published():
+                    return True
+                if time.monotonic() >= deadline:
+                    log.warning("broker did not acknowledge %s within %.1f s", topic, timeout_s)
+                    self._stalled.set()
+        except (RuntimeError, ValueError) as exc:
+            log.warning("%s not acknowledged: %s", topic, exc)
+        return False
 
     def publish_status(self) -> None:
         """The retained ``online`` hub status with the current time: the heartbeat."""
@@ -163,12 +219,28 @@ class MqttLink:
             )
             return
         log.info("connected to broker %s:%d", self.broker.host, self.broker.port)
+        self._stalled.clear()
         self._connected.set()
         self.publish_status()
-        client.subscribe(
-            [(self.topics.all_node_statuses(), QOS), (self.topics.all_node_events(), QOS)]
-        )
+        client.subscribe(self._subscriptions())
         self.inbox.put(Connected())
+
+    def _subscriptions(self) -> list[tuple[str, SubscribeOptions]]:
+        """Node statuses and events; grouped, also what the other hubs publish."""
+        plain = SubscribeOptions(qos=QOS)
+        events = self.topics.all_node_events()
+        group = self.broker.share_group
+        if group is None:
+            return [(self.topics.all_node_statuses(), plain), (events, plain)]
+        # Not our own messages (no local), and no retained copies: only the peers' changes.
+        peers = SubscribeOptions(qos=QOS, noLocal=True, retainHandling=2)
+        return [
+            (self.topics.all_node_statuses(), plain),
+            (f"$share/{group}/{events}", plain),
+            (self.topics.all_room_states(), peers),
+            (self.topics.site(), peers),
+            (self.topics.hub_status(), peers),
+        ]
 
     def _on_disconnect(
         self,
@@ -183,6 +255,16 @@ class MqttLink:
             log.info("disconnected from broker: %s", reason)
         else:
             log.warning("disconnected from broker: %s (paho will reconnect)", reason)
+
+    def _on_publish(
+        self,
+        client: Client,
+        userdata: Any,
+        mid: int,
+        reason: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        self._stalled.clear()
 
     def _on_message(self, client: Client, userdata: Any, message: MQTTMessage) -> None:
         self.inbox.put(Incoming(message.topic, bytes(message.payload)))

@@ -7,14 +7,23 @@ transaction, then publishes it retained (QoS 1). Without a connected link the sn
 stored, and :meth:`Publisher.republish_all` (run on every broker connect) sends it later.
 
 Thread-safe: API threads and the MQTT worker publish through one lock, so a room's versions go
-out in order.
+out in order. Each callable in ``listeners`` is called (no arguments, on the publishing thread)
+after rooms or ``site`` were published with new content: the board's live updates hang here.
+
+Several hubs on one shared database (PostgreSQL; docs/scaling.md): every retained topic is
+built, stored and sent while holding :meth:`Database.publish_lock` for that topic, and the lock
+is let go only once the broker has acknowledged the message. So the broker receives one room's
+snapshots in version order, whichever hub sends them, and its retained copy is the newest. A
+message the broker did not acknowledge in time is sent again (rebuilt from the database, under
+the lock) by :meth:`Publisher.republish_unconfirmed`, which the worker calls every heartbeat.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Protocol
 
 from hub import repository as repo
@@ -27,12 +36,26 @@ from shared.topics import Topics
 
 log = logging.getLogger(__name__)
 
+#: How long a hub sharing its database waits for the broker to acknowledge a retained message.
+CONFIRM_S = 5.0
+
 
 class Link(Protocol):
     """Where published messages go (:class:`hub.mqtt_link.MqttLink` in production)."""
 
-    def publish(self, topic: str, payload: bytes, *, retain: bool) -> None:
-        """Send at QoS 1; may drop the message while disconnected (a reconnect republishes)."""
+    @property
+    def connected(self) -> bool:
+        """Whether messages are being sent now (if not, the next connect republishes all)."""
+        ...
+
+    def publish(
+        self, topic: str, payload: bytes, *, retain: bool, confirm_s: float | None = None
+    ) -> bool:
+        """Send at QoS 1; may drop the message while disconnected (a reconnect republishes).
+
+        With ``confirm_s``, wait up to that long for the broker's acknowledgement; return
+        whether the message was acknowledged (or, without, sent).
+        """
         ...
 
 
@@ -40,31 +63,40 @@ class Publisher:
     """Stores and publishes snapshots; see the module docstring for the contract."""
 
     def __init__(
-        self, database: Database, topics: Topics, links: Links, clock: Clock, link: Link | None
+        self,
+        database: Database,
+        topics: Topics,
+        links: Links,
+        clock: Clock,
+        link: Link | None,
+        *,
+        confirm_s: float = CONFIRM_S,
     ) -> None:
         self.database = database
         self.topics = topics
         self.links = links
         self.clock = clock
         self.link = link
+        self.confirm_s = confirm_s
         self._lock = threading.RLock()
+        self._unconfirmed: dict[str, Callable[[], object]] = {}
+        self.listeners: list[Callable[[], None]] = []
 
     def publish_rooms(self, room_ids: Iterable[str]) -> list[wire.RoomSnapshot]:
         """Store and publish the rooms whose content changed; return the new snapshots."""
         published = []
         with self._lock:
             for room_id in sorted(set(room_ids)):
-                snapshot = self._store_if_changed(room_id)
+                snapshot = self._publish_room(room_id, resend=False)
                 if snapshot is not None:
-                    self._send(self.topics.room_state(room_id), snapshot)
                     published.append(snapshot)
+        if published:
+            self._tell_listeners()
         return published
 
     def publish_all_rooms(self) -> list[wire.RoomSnapshot]:
         """:meth:`publish_rooms` for every room."""
-        with self.database.transaction() as db:
-            room_ids = [room.id for room in repo.list_rooms(db)]
-        return self.publish_rooms(room_ids)
+        return self.publish_rooms(self._room_ids())
 
     def republish_all(self) -> None:
         """Send every room's latest snapshot, ``site`` and every node config, changed or not.
@@ -72,37 +104,84 @@ class Publisher:
         Run on every broker (re)connect: a broker that was killed forgets retained messages.
         """
         with self._lock:
-            fresh = {s.room.id for s in self.publish_all_rooms()}
-            with self.database.transaction() as db:
-                stored = [(row.room_id, row.payload) for row in repo.stored_snapshots(db)]
-            for room_id, payload in stored:
-                if room_id not in fresh:
-                    self._send_raw(self.topics.room_state(room_id), payload.encode("utf-8"))
+            room_ids = self._room_ids()
+            fresh = [room_id for room_id in room_ids if self._publish_room(room_id, resend=True)]
             self.publish_site()
             self.publish_node_configs()
-        log.info("republished %d room snapshots, site and node configs", len(stored))
+        if fresh:
+            self._tell_listeners()
+        log.info("republished %d room snapshots, site and node configs", len(room_ids))
+
+    def republish_unconfirmed(self) -> int:
+        """Send again what the broker did not acknowledge in time; return how many topics."""
+        with self._lock:
+            again, self._unconfirmed = self._unconfirmed, {}
+            for topic, publish in sorted(again.items()):
+                log.info("sending %s again: its last copy was not acknowledged", topic)
+                publish()
+        return len(again)
 
     def publish_site(self) -> None:
         """Publish ``site`` (retained): the event and site-wide announcements."""
-        try:
-            with self.database.transaction() as db:
-                site = build_site_info(db, self.clock.now())
-        except NotFoundError:
-            log.debug("no event yet: nothing to publish on site")
-            return
-        self._send(self.topics.site(), site)
+        topic = self.topics.site()
+        with self._lock, self.database.publish_lock(topic):
+            try:
+                with self.database.transaction() as db:
+                    site = build_site_info(db, self.clock.now())
+            except NotFoundError:
+                log.debug("no event yet: nothing to publish on site")
+                return
+            self._send(topic, wire.encode(site), self.publish_site)
+        self._tell_listeners()
 
     def publish_node_configs(self, node_ids: Iterable[str] | None = None) -> None:
         """Publish ``nodes/{id}/config`` (retained) for the given nodes, or every known node."""
-        wanted = None if node_ids is None else set(node_ids)
         with self.database.transaction() as db:
-            configs = [
-                wire.NodeConfig(node_id=node.node_id, room_id=node.room_id, panel=node.panel)
-                for node in repo.list_nodes(db)
-                if wanted is None or node.node_id in wanted
-            ]
-        for config in configs:
-            self._send(self.topics.node_config(config.node_id), config)
+            known = [node.node_id for node in repo.list_nodes(db)]
+        wanted = known if node_ids is None else sorted(set(node_ids) & set(known))
+        with self._lock:
+            for node_id in wanted:
+                self._publish_node_config(node_id)
+
+    def notify_listeners(self) -> None:
+        """Tell the listeners about a change another hub published (see :mod:`hub.worker`)."""
+        self._tell_listeners()
+
+    def _room_ids(self) -> list[str]:
+        with self.database.transaction() as db:
+            return [room.id for room in repo.list_rooms(db)]
+
+    def _publish_room(self, room_id: str, *, resend: bool) -> wire.RoomSnapshot | None:
+        """Store the room's snapshot if it changed and send it; with ``resend``, send the
+        stored one otherwise. Returns the new snapshot, if there was one."""
+        topic = self.topics.room_state(room_id)
+        with self.database.publish_lock(topic):
+            snapshot = self._store_if_changed(room_id)
+            if snapshot is not None:
+                payload: bytes | None = wire.encode(snapshot)
+            elif resend:
+                payload = self._stored_payload(room_id)
+            else:
+                return None
+            if payload is not None:
+                self._send(topic, payload, partial(self._publish_room, room_id, resend=True))
+        return snapshot
+
+    def _stored_payload(self, room_id: str) -> bytes | None:
+        with self.database.transaction() as db:
+            stored = repo.stored_snapshot(db, room_id)
+            return stored.payload.encode("utf-8") if stored is not None else None
+
+    def _publish_node_config(self, node_id: str) -> None:
+        topic = self.topics.node_config(node_id)
+        with self.database.publish_lock(topic):
+            with self.database.transaction() as db:
+                try:
+                    node = repo.get_node(db, node_id)
+                except NotFoundError:
+                    return
+                config = wire.NodeConfig(node_id=node_id, room_id=node.room_id, panel=node.panel)
+            self._send(topic, wire.encode(config), partial(self._publish_node_config, node_id))
 
     def _store_if_changed(self, room_id: str) -> wire.RoomSnapshot | None:
         try:
@@ -118,12 +197,20 @@ class Publisher:
         except NotFoundError as exc:
             log.warning("room %s not published: %s", room_id, exc)
             return None
-        log.debug("room %s snapshot version %d", room_id, snapshot.version)
+        log.info("room %s: new snapshot version %d", room_id, snapshot.version)
         return snapshot
 
-    def _send(self, topic: str, payload: wire.WireModel) -> None:
-        self._send_raw(topic, wire.encode(payload))
+    def _tell_listeners(self) -> None:
+        for listener in self.listeners:
+            listener()
 
-    def _send_raw(self, topic: str, payload: bytes) -> None:
-        if self.link is not None:
+    def _send(self, topic: str, payload: bytes, again: Callable[[], object]) -> None:
+        """Publish retained; on a shared database, wait for the broker's acknowledgement and
+        remember ``again`` (how to rebuild and resend it) if it does not come."""
+        if self.link is None:
+            return
+        if not self.database.shared:
             self.link.publish(topic, payload, retain=True)
+        elif not self.link.publish(topic, payload, retain=True, confirm_s=self.confirm_s):
+            if self.link.connected:
+                self._unconfirmed[topic] = again

@@ -13,12 +13,14 @@ publish the rooms that changed (``Publisher.publish_rooms``). Errors are
         add_session(db, "room-250a", slots[0].id, "Maker projects", host_name="Ana")
 """
 
+from hub.repo.counters import button_events, snapshot_versions
 from hub.repo.fleet import (
     assign_node,
     get_node,
     list_nodes,
     mark_event_processed,
     record_node_status,
+    remove_node,
 )
 from hub.repo.publishing import (
     active_announcements,
@@ -73,6 +75,7 @@ __all__ = [
     "add_slot",
     "assign_node",
     "block_slot",
+    "button_events",
     "cancel_session",
     "create_event",
     "current_session",
@@ -100,9 +103,11 @@ __all__ = [
     "moved_notices",
     "next_version",
     "record_node_status",
+    "remove_node",
     "restore_session",
     "scheduled_at",
     "set_full",
+    "snapshot_versions",
     "store_snapshot",
     "stored_snapshot",
     "stored_snapshots",

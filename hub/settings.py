@@ -9,12 +9,16 @@ setting in upper case with dots turned into underscores, behind ``OPENSPACES_HUB
     OPENSPACES_HUB_HEARTBEAT_S        heartbeat_s
     OPENSPACES_HUB_LISTEN_HOST        listen_host
     OPENSPACES_HUB_LISTEN_PORT        listen_port
+    OPENSPACES_HUB_ADD_CARD_BURST     add_card_burst
+    OPENSPACES_HUB_ADD_CARD_PER_HOUR  add_card_per_hour
+    OPENSPACES_HUB_STAFF_LOGIN_HOURS  staff_login_hours
     OPENSPACES_HUB_BROKER_HOST        broker.host        (any BROKER_* variable turns MQTT on)
     OPENSPACES_HUB_BROKER_PORT        broker.port
     OPENSPACES_HUB_BROKER_USERNAME    broker.username
     OPENSPACES_HUB_BROKER_PASSWORD    broker.password
     OPENSPACES_HUB_BROKER_KEEPALIVE_S broker.keepalive_s
     OPENSPACES_HUB_BROKER_TLS         broker.tls         ("true" / "false")
+    OPENSPACES_HUB_BROKER_SHARE_GROUP broker.share_group (several hubs: see docs/scaling.md)
 
 Without a ``[broker]`` table (and no ``BROKER_*`` variable) the hub runs without MQTT: it still
 stores every snapshot and serves HTTP, which is what unit tests and previews want.
@@ -46,6 +50,10 @@ class BrokerSettings(BaseModel):
     password: str | None = None
     keepalive_s: int = Field(default=30, ge=5, le=3600)
     tls: bool = False
+    #: Set on every hub of a group sharing one database and broker (docs/scaling.md): button
+    #: events then arrive through the MQTT v5 shared subscription ``$share/<group>/...``, each
+    #: at one hub. A secret: a node that knew it could join the group and swallow events.
+    share_group: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
 
 
 class HubSettings(BaseModel):
@@ -62,6 +70,9 @@ class HubSettings(BaseModel):
     heartbeat_s: float = Field(default=10.0, gt=0, le=3600)
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8000, ge=0, le=65535)
+    add_card_burst: int = Field(default=10, ge=1, le=10_000)
+    add_card_per_hour: float = Field(default=30.0, gt=0, le=1_000_000)
+    staff_login_hours: float = Field(default=12.0, gt=0, le=24 * 30)
 
     @property
     def base_url(self) -> str:

@@ -1,13 +1,21 @@
 """The hub worker: the one thread that acts on what arrives over MQTT.
 
 It drains the :class:`~hub.mqtt_link.MqttLink` inbox. On :class:`~hub.mqtt_link.Connected` it
-republishes everything. A node status is recorded (unknown node ids are created for now; issue 5
-will restrict that). A button event is applied exactly once: its ``event_id`` goes into the
-processed-events table in the same transaction as the full-flag change, then the room is
-published. Between messages it sends the ``hub/status`` heartbeat every ``heartbeat_s``.
+republishes everything. A node status is recorded if the node is in the hub's nodes table
+(provisioned with ``openspaces provision-node --config``, or assigned by staff); a status from
+any other node is logged and ignored. A button event is applied exactly once: its ``event_id``
+goes into the processed-events table in the same transaction as the full-flag change and its
+audit entry, then the room is published. Between messages it sends the ``hub/status``
+heartbeat every ``heartbeat_s``.
 
 A payload that is not JSON, has another schema version or fails validation is logged with its
 topic and dropped; no message can stop the worker.
+
+One of several hubs (docs/scaling.md): when another hub applied the same event first (a
+redelivery raced it), the processed-events row it wrote makes this hub's attempt a no-op. A room
+state or ``site`` from another hub tells the board's live pages; another hub's ``offline`` will
+on ``hub/status`` is answered with this hub's ``online`` at once. Each heartbeat also sends again
+what the broker did not acknowledge (:meth:`Publisher.republish_unconfirmed`).
 """
 
 from __future__ import annotations
@@ -16,11 +24,13 @@ import logging
 import queue
 import threading
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from hub import repository as repo
+from hub.audit import Actor, record, session_state
 from hub.db import Database
-from hub.models import SCHEDULED, Session
+from hub.models import SCHEDULED, ProcessedEvent, Session
 from hub.mqtt_link import Connected, Incoming, MqttLink, Stop, WorkItem
 from hub.publisher import Publisher
 from shared import wire
@@ -75,8 +85,16 @@ class HubWorker:
             if item is not None:
                 self._handle(item)
             if self.clock.monotonic() >= next_beat:
-                self.link.publish_status()
+                self._beat()
                 next_beat = self.clock.monotonic() + self.heartbeat_s
+
+    def _beat(self) -> None:
+        self.link.publish_status()
+        if self.link.connected:
+            try:
+                self.publisher.republish_unconfirmed()
+            except Exception:
+                log.exception("sending unacknowledged messages again failed; next beat retries")
 
     def _handle(self, item: Connected | Incoming) -> None:
         try:
@@ -96,6 +114,10 @@ class HubWorker:
                 self._node_status(match.id or "", wire.decode(wire.NodeStatus, item.payload))
             elif match.kind == "node_events":
                 self._button(match.id or "", wire.decode(wire.ButtonEvent, item.payload))
+            elif match.kind in ("room_state", "site"):
+                self.publisher.notify_listeners()  # another hub published a change
+            elif match.kind == "hub_status":
+                self._peer_status(wire.decode(wire.HubStatus, item.payload))
             else:
                 log.warning("unexpected message on %s; dropped", item.topic)
         except (PayloadError, TopicError) as exc:
@@ -104,17 +126,49 @@ class HubWorker:
     def _node_status(self, node_id: str, status: wire.NodeStatus) -> None:
         if status.node_id != node_id:
             raise PayloadError(f"status names node {status.node_id!r}, topic is {node_id!r}")
+        online = status.state == "online"
         with self.database.transaction() as db:
+            was_online = _was_online(db, node_id)
+            if was_online is None:
+                log.warning(
+                    "status from node %s ignored: the hub does not know it (provision it with "
+                    "'openspaces provision-node %s --room ROOM --config HUB_TOML')",
+                    node_id, node_id,
+                )  # fmt: skip
+                return
             repo.record_node_status(
-                db, node_id, online=status.state == "online",
+                db, node_id, online=online,
                 status_json=status.model_dump_json(), seen_at=self.clock.now(),
                 room_id=status.room_id, panel=status.panel,
             )  # fmt: skip
-        log.debug("node %s is %s", node_id, status.state)
+        if online != was_online:
+            log.info("node %s is %s (room %s, software %s)", node_id, status.state,
+                     status.room_id or "none", status.software_version or "?")  # fmt: skip
+        else:
+            log.debug("node %s is still %s", node_id, status.state)
+
+    def _peer_status(self, status: wire.HubStatus) -> None:
+        """Another hub's status; its ``offline`` will would hide that this hub is online."""
+        if status.state == "offline":
+            log.info("another hub went offline; this one says it is online")
+            self.link.publish_status()
 
     def _button(self, node_id: str, event: wire.ButtonEvent) -> None:
         if event.node_id != node_id:
             raise PayloadError(f"event names node {event.node_id!r}, topic is {node_id!r}")
+        try:
+            self._apply_button(node_id, event)
+        except IntegrityError:
+            if not self._processed(event.event_id):
+                raise
+            log.info("button event %s from %s applied by another hub; ignored",
+                     event.event_id, node_id)  # fmt: skip
+
+    def _processed(self, event_id: str) -> bool:
+        with self.database.transaction() as db:
+            return db.get(ProcessedEvent, event_id) is not None
+
+    def _apply_button(self, node_id: str, event: wire.ButtonEvent) -> None:
         with self.database.transaction() as db:
             if not repo.mark_event_processed(db, event.event_id, node_id):
                 log.info("button event %s from %s seen before; ignored", event.event_id, node_id)
@@ -122,8 +176,12 @@ class HubWorker:
             session = self._target(db, node_id, event)
             if session is None:
                 return
+            before = session_state(session)
             repo.set_full(db, session.id, event.full)
             room_id = session.room_id
+            if session_state(session) != before:
+                record(db, Actor.node(node_id), "session.full", f"session {session.id}", before,
+                       session_state(session), self.clock.now())  # fmt: skip
         log.info("node %s set session %d full=%s", node_id, session.id, event.full)
         self.publisher.publish_rooms([room_id])
 
@@ -149,3 +207,11 @@ class HubWorker:
             log.info("button event %s: nothing on in %s at %s", event.event_id, event.room_id,
                      event.pressed_at.isoformat())  # fmt: skip
         return current
+
+
+def _was_online(db: DbSession, node_id: str) -> bool | None:
+    """Whether a node the hub knows (provisioned or assigned) was online; None for a stranger."""
+    try:
+        return repo.get_node(db, node_id).online
+    except OpenSpacesError:
+        return None

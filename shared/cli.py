@@ -20,6 +20,8 @@ from shared.errors import OpenSpacesError
 COMMAND_MODULES = (
     "hub.demo.cli",
     "hub.cli",
+    "hub.provision_cli",
+    "hub.backup",
     "signage_node.cli",
     "shared.render.cli",
 )

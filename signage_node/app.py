@@ -3,39 +3,39 @@
 Threads and who owns what::
 
     paho's loop thread ─┐  (decoded payloads, link up/down)
-    gpiozero threads ───┼──▶ queue ──▶ node loop: DoorState, LED, render, publish
+    gpiozero threads ───┼──▶ queue ──▶ node loop: DoorState, LED, render, gate, publish
     display worker ─────┘  (frame shown)          │
                                                   └──▶ display worker: display.show(frame)
 
-The loop applies events, then renders the door (:func:`shared.render.door_view` and
-:func:`~shared.render.draw_frame`, which :func:`~shared.render.render_door` composes) and hands
-the frame to the display worker only when its hash differs from the last one handed over.
-Between events it waits on the queue until the next slot boundary of its snapshot (or the
-moment the hub counts as lost, or an identify ends), so the door turns over with no message
-from the hub. Status goes to the hub whenever what it says has changed.
+The loop applies events, then works out the door's words (:func:`shared.render.door_view`)
+for the door's time (:func:`signage_node.refresh.door_time`: a slot boundary less than one
+refresh away counts as reached), draws a frame only when the words changed, and offers it to
+the :class:`~signage_node.refresh.RefreshGate`, which hands it to the display worker when the
+glass may take it. The LED answers before any of that. Between events the loop waits on the
+queue until the next moment something changes by itself (a boundary less the refresh lead, the
+hub counting as lost, an identify ending, the gate opening), so the door turns over with no
+message from the hub. Status goes to the hub whenever what it says has changed.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
-import uuid
-from dataclasses import dataclass
+import time
 from datetime import datetime
 
-from PIL import Image
-
-from shared import __version__
 from shared.clock import Clock
-from shared.render import DoorView, door_view, draw_frame, frame_hash
-from shared.schedule import next_boundary
-from shared.wire import ButtonEvent, NodeCommand, NodeConfig, NodeStatus, RoomSnapshot
+from shared.render import DoorView
+from shared.wire import NodeCommand, NodeConfig, NodeStatus, RoomSnapshot
 from signage_node.cache import ConfigCache, SnapshotCache
 from signage_node.config import NodeSettings
 from signage_node.display import Display
 from signage_node.display_worker import DisplayWorker
+from signage_node.door import Door
 from signage_node.events import (
+    AddressFound,
     ButtonHeld,
     ButtonPressed,
     CommandArrived,
@@ -44,27 +44,33 @@ from signage_node.events import (
     HubStatusArrived,
     LinkChanged,
     NodeEvent,
+    RoomCleared,
     SiteArrived,
     SnapshotArrived,
     Wake,
 )
 from signage_node.hardware import DoorButton, DoorLed
 from signage_node.mqtt_link import Link, LinkFactory, NodeLink
+from signage_node.presses import Presses
+from signage_node.refresh import RefreshGate
 from signage_node.state import DoorState
+from signage_node.status import Refresh, node_status, steady
 
 log = logging.getLogger(__name__)
 
 #: The loop re-evaluates at least this often, in case the wall clock jumped.
 MAX_WAIT_S = 60.0
-#: Wake a little after a boundary rather than a little before it.
+#: Wake a little after a planned moment rather than a little before it.
 BOUNDARY_MARGIN_S = 0.005
 
 
-@dataclass(frozen=True)
 class _Flush:
-    """Set ``done`` once every event queued before this one has been handled."""
+    """``done`` is set once every event queued before this one has been handled; ``refreshing``
+    then tells whether a refresh was running."""
 
-    done: threading.Event
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.refreshing = False
 
 
 class _Stop:
@@ -102,19 +108,32 @@ class Node:
         self._state = DoorState(
             settings.node_id, None, settings.offline_after_beats, clock.monotonic(), clock.now()
         )
+        self._door = Door(
+            self._state, display.panel, self._worker, lead_s=settings.refresh_lead,
+            gate=RefreshGate(settings.min_refresh_interval),
+        )  # fmt: skip
         self._thread = threading.Thread(
             target=self._run, name=f"node-{settings.node_id}", daemon=True
         )
         self._button: DoorButton | None = None
-        self._led: DoorLed | None = None
-        self._last_handed: str | None = None
         self._force_refresh = False
+        self._presses = Presses(settings.node_id)
+        self._confirmed = False
         self._last_shown: FrameShown | None = None
         self._last_error: str | None = None
+        self._ip: str | None = None
         self._published: NodeStatus | None = None
-        #: The last door view drawn and the last status published (read from any thread).
+        self._wake_mono = 0.0
+        self._planned_mono = math.inf
+        #: The last door view worked out and the last status published (read from any thread).
         self.last_view: DoorView | None = None
         self.last_status: NodeStatus | None = None
+
+    @property
+    def next_wake_mono(self) -> float:
+        """The monotonic time at which the loop next looks at the clock by itself (simulations
+        that move a fake clock jump there)."""
+        return self._wake_mono
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -123,8 +142,7 @@ class Node:
         config = self._config_cache.load()
         room = self._room_for(config)
         self._state.move_to_room(room, self._cached_snapshot(room))
-        self._link.set_room(room)
-        self._led = DoorLed(self.settings.led_pin, pin_factory=self._pin_factory)
+        self._door.led = DoorLed(self.settings.led_pin, pin_factory=self._pin_factory)
         self._button = DoorButton(
             self.settings.button_pin,
             on_press=lambda: self._queue.put(ButtonPressed()),
@@ -148,8 +166,8 @@ class Node:
             self._thread.join(timeout)
         self._worker.stop(timeout)
         self._link.stop()
-        if self._led is not None:
-            self._led.close()
+        if self._door.led is not None:
+            self._door.led.close()
         log.info("node %s stopped", self.settings.node_id)
 
     def wake(self) -> None:
@@ -157,56 +175,78 @@ class Node:
         self._queue.put(Wake())
 
     def settle(self, timeout: float = 10.0) -> bool:
-        """Block until queued events are handled, their frame shown and the status sent.
+        """Block until queued events are handled, the refreshes they started are done and the
+        status is sent; a frame the gate holds back for later does not count.
 
         Returns False if that took longer than ``timeout`` seconds. For tests and the demo.
         """
-        for _ in range(2):
-            done = threading.Event()
-            self._queue.put(_Flush(done))
-            if not done.wait(timeout) or not self._worker.wait_idle(timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            flush = _Flush()
+            self._queue.put(flush)
+            if not flush.done.wait(max(0.0, deadline - time.monotonic())):
                 return False
-        return True
+            if not flush.refreshing:
+                return True
+            if not self._worker.wait_idle(max(0.0, deadline - time.monotonic())):
+                return False
 
     # -- the loop -----------------------------------------------------------------------
 
     def _run(self) -> None:
-        self._refresh_door()
+        changed, flushes = True, list[_Flush]()
         while True:
+            if changed:
+                self._update_door()
+                self._planned_mono = self._plan()
+            self._door.hand_over(self._clock.monotonic())
+            self._publish_status()
+            self._wake_mono = self._next_wake()
+            for flush in flushes:
+                flush.refreshing = self._door.gate.in_flight is not None
+                flush.done.set()
+            batch = self._next_batch()
+            if batch is None:
+                return
+            changed, flushes = batch
+
+    def _next_batch(self) -> tuple[bool, list[_Flush]] | None:
+        """Wait for events or the planned wake, apply the events; None once told to stop.
+
+        Returns whether the door may look different, which it may also once the planned wake
+        time has come (whether or not events arrived first), and the flushes to answer.
+        """
+        try:
+            timeout = max(0.0, self._wake_mono - self._clock.monotonic())
+            item: _Item | None = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return True, []
+        changed, flushes = False, list[_Flush]()
+        while item is not None:
+            if isinstance(item, _Stop):
+                return None
+            if isinstance(item, _Flush):
+                flushes.append(item)
+            else:
+                changed = self._handle(item) or changed
             try:
-                item: _Item | None = self._queue.get(timeout=self._wait_s())
+                item = self._queue.get_nowait()
             except queue.Empty:
                 item = None
-            changed = item is None
-            flushes: list[_Flush] = []
-            while True:
-                if isinstance(item, _Stop):
-                    return
-                if isinstance(item, _Flush):
-                    flushes.append(item)
-                elif item is not None:
-                    changed = self._handle(item) or changed
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-            if changed:
-                self._refresh_door()
-            self._publish_status()
-            for flush in flushes:
-                flush.done.set()
+        return changed or self._clock.monotonic() >= self._planned_mono, flushes
 
-    def _wait_s(self) -> float:
+    def _plan(self) -> float:
+        """The monotonic time at which the door next needs an update by itself: one refresh
+        lead before its words change, the hub counting as lost, an identify ending."""
         now, mono = self._clock.now(), self._clock.monotonic()
-        waits = [MAX_WAIT_S]
-        snapshot = self._state.snapshot
-        boundary = next_boundary(snapshot.slots, now) if snapshot is not None else None
-        if boundary is not None:
-            waits.append((boundary - now).total_seconds() + BOUNDARY_MARGIN_S)
-        deadline = self._state.next_deadline(mono)
-        if deadline is not None:
-            waits.append(deadline - mono + BOUNDARY_MARGIN_S)
-        return max(0.0, min(waits))
+        moments = [self._door.next_change_mono(now, mono), self._state.next_deadline(mono)]
+        return min((m + BOUNDARY_MARGIN_S for m in moments if m is not None), default=math.inf)
+
+    def _next_wake(self) -> float:
+        """When the loop looks at the clock again if no event comes first (monotonic)."""
+        wakes = [self._clock.monotonic() + MAX_WAIT_S, self._planned_mono]
+        ready = self._door.gate.ready_at()
+        return min(wakes if ready is None else [*wakes, ready])
 
     def _handle(self, event: NodeEvent) -> bool:
         """Apply one event; True if the door may look different. Never raises."""
@@ -219,44 +259,45 @@ class Node:
 
     def _apply(self, event: NodeEvent) -> bool:
         state, now, mono = self._state, self._clock.now(), self._clock.monotonic()
-        before = state.context(mono)
+        before = state.context(mono, now)
         changed = True
         match event:
             case SnapshotArrived():
                 changed = self._snapshot(event.room_id, event.snapshot)
+            case RoomCleared():
+                changed = state.others.pop(event.room_id, None) is not None
             case ConfigArrived():
                 changed = self._config(event.config)
             case SiteArrived():
-                state.site = event.site
-                changed = False
+                state.site, changed = event.site, False
             case HubStatusArrived():
                 log.debug("hub %s at %s", event.status.state, event.status.at)
-                state.hub_status(event.status, mono, now)
-                changed = state.context(mono) != before
+                state.hub_status(event.status, mono, now, event.live)
+                changed = state.context(mono, now) != before or state.diagnostic
             case LinkChanged():
                 state.link_changed(event.connected, mono, now)
-                changed = state.context(mono) != before
+                changed = state.context(mono, now) != before or state.diagnostic
+            case AddressFound():
+                self._ip, changed = event.ip, state.diagnostic
             case CommandArrived():
-                self._command(event.command, mono)
+                changed = self._command(event.command, now, mono)
             case ButtonPressed():
-                changed = self._press(now)
+                changed = self._press(now, mono)
             case ButtonHeld():
                 state.diagnostic = True
             case FrameShown():
-                self._last_shown = event
-                self._last_error = event.error or self._last_error
+                self._shown(event, mono)
                 changed = False
+            case Wake():
+                pass
         return changed
 
-    def _command(self, command: NodeCommand, mono: float) -> None:
-        log.info("command %s (%s)", command.command, command.id)
-        if command.command == "identify":
-            self._state.identify(mono, command.duration_s)
-        else:
-            self._force_refresh = True
-
     def _snapshot(self, room_id: str, snapshot: RoomSnapshot) -> bool:
-        if not self._state.offer_snapshot(room_id, snapshot):
+        state = self._state
+        if room_id != state.room_id:  # another room: only "also on now" beside a full session
+            kept = state.offer_other(room_id, snapshot)
+            return kept and state.current_full(self._door.at(self._clock.now()))
+        if not state.offer_snapshot(room_id, snapshot):
             return False
         log.info("applied snapshot %s/%d of room %s", snapshot.epoch, snapshot.version, room_id)
         try:
@@ -264,6 +305,7 @@ class Node:
         except OSError as exc:
             log.error("cannot cache the snapshot of room %s: %s", room_id, exc)
             self._last_error = f"cache: {exc}"
+        self._confirmed = self._presses.confirmed_by(snapshot) or self._confirmed
         return True
 
     def _config(self, config: NodeConfig) -> bool:
@@ -278,37 +320,56 @@ class Node:
         if not self._state.move_to_room(room, self._cached_snapshot(room)):
             return False
         log.info("the hub assigned room %s", room)
-        self._link.set_room(room)
+        self._presses.forget()
         return True
 
-    def _press(self, now: datetime) -> bool:
-        """A short press: leave the diagnostic frame, or flip full at once and tell the hub."""
-        if self._state.diagnostic:
-            self._state.diagnostic = False
-            return True
-        toggle = self._state.toggle_full(now)
-        if toggle is None:
-            log.info("button pressed with no session on now: nothing to mark full")
+    def _command(self, command: NodeCommand, now: datetime, mono: float) -> bool:
+        """Act on a command from the hub, unless it is older than its ``duration_s``.
+
+        The broker drops commands whose message expiry passed; this also catches one that
+        lingered, by the hub's clock (the node's clock less the measured offset), when known.
+        """
+        offset = self._state.clock_offset_s
+        age = None if offset is None else (now - command.issued_at).total_seconds() - offset
+        if age is not None and age > command.duration_s:
+            log.info("ignored command %s (%s): issued %.0f s ago", command.command, command.id, age)
             return False
-        self._show_led(now)
-        event = ButtonEvent(
-            event_id=uuid.uuid4().hex,
-            node_id=self.settings.node_id,
-            room_id=toggle.room_id,
-            full=toggle.full,
-            session_id=toggle.session_id,
-            pressed_at=now,
-            snapshot_version=toggle.snapshot_version,
-        )
-        self._link.publish_event(event)
+        log.info("command %s (%s)", command.command, command.id)
+        if command.command == "identify":
+            self._state.identify(mono, command.duration_s)
+        else:
+            self._force_refresh = True
+        return True
+
+    def _press(self, now: datetime, mono: float) -> bool:
+        """A short press: leave the diagnostic frame, or flip full at once and tell the hub."""
+        state = self._state
+        if state.diagnostic:
+            state.diagnostic = False
+            return True
+        at = self._door.at(now)
+        toggle = state.toggle_full(at)
+        if toggle is None:
+            log.info("button pressed with no session on the door: nothing to mark full")
+            return False
+        self._door.show_led(at, mono)
+        self._link.publish_event(self._presses.event(toggle, now))
         log.info(
             "press: session %d of room %s full=%s", toggle.session_id, toggle.room_id, toggle.full
         )
         return True
 
+    def _shown(self, event: FrameShown, mono: float) -> None:
+        self._door.gate.finished(event.frame_hash, event.error, mono)
+        self._last_shown = event
+        if event.error is not None:
+            self._last_error = f"display: {event.error}"
+
     def _room_for(self, config: NodeConfig | None) -> str | None:
-        """The hub's assignment wins over the local setting."""
-        if config is not None and config.room_id is not None:
+        """The hub's assignment, once the hub has sent one, wins over the local setting: a
+        config without a room (the node's room was removed, or never existed on the hub)
+        leaves the door "Not assigned"."""
+        if config is not None:
             return config.room_id
         return self.settings.room_id
 
@@ -319,65 +380,37 @@ class Node:
 
     # -- output -------------------------------------------------------------------------
 
-    def _show_led(self, now: datetime) -> None:
-        if self._led is not None:
-            self._led.show(self._state.current_full(now))
-
-    def _refresh_door(self) -> None:
-        """Render the door; hand the frame over if it changed (or a refresh was asked for)."""
-        now = self._clock.now()
-        self._show_led(now)
+    def _update_door(self) -> None:
+        """Set the LED and draw the door if its words changed. Never raises."""
+        now, mono = self._clock.now(), self._clock.monotonic()
+        force, self._force_refresh = self._force_refresh, False
         try:
-            frame, view = self._render(now)
+            self.last_view = self._door.update(now, mono, ip=self._ip, force=force)
         except Exception as exc:  # a snapshot the renderer chokes on must not stop the door
             log.exception("failed to render the door")
             self._last_error = f"render: {type(exc).__name__}: {exc}"
-            return
-        self.last_view = view
-        digest = frame_hash(frame)
-        if digest == self._last_handed and not self._force_refresh:
-            return
-        self._last_handed, self._force_refresh = digest, False
-        self._worker.submit(frame, digest)
-
-    def _render(self, now: datetime) -> tuple[Image.Image, DoorView]:
-        context = self._state.context(self._clock.monotonic())
-        view = door_view(self._state.shown_snapshot(), now, context)
-        return draw_frame(view, self._display.panel), view
+        if self._confirmed:  # after the LED took its new pattern
+            self._door.flash()
+            self._confirmed = False
 
     def _publish_status(self) -> None:
         """Send the status if anything in it but its timestamps changed. Never raises."""
+        shown, mono = self._last_shown, self._clock.monotonic()
+        refresh = Refresh(
+            shown.started_at if shown else None,
+            shown.duration_s if shown else None,
+            self._door.gate.glass,
+        )
         try:
-            status = self._status()
+            status = node_status(
+                self._state, panel=self._display.panel.id, at=self._clock.now(),
+                uptime_s=mono - self._state.started_mono, refresh=refresh, ip=self._ip,
+                last_error=self._last_error,
+            )  # fmt: skip
         except ValueError:  # a status the wire model refuses is a bug; the door goes on
             log.exception("cannot build the node status")
             return
-        before = self._published
-        if before is not None and _steady(before) == _steady(status):
+        if self._published is not None and steady(self._published) == steady(status):
             return
         self._published = self.last_status = status
         self._link.publish_status(status)
-
-    def _status(self) -> NodeStatus:
-        state, shown, snapshot = self._state, self._last_shown, self._state.snapshot
-        return NodeStatus(
-            node_id=self.settings.node_id,
-            state="online",
-            at=self._clock.now(),
-            software_version=__version__,
-            room_id=state.room_id,
-            panel=self._display.panel.id,
-            applied_version=snapshot.version if snapshot else None,
-            applied_epoch=snapshot.epoch if snapshot else None,
-            frame_hash=shown.frame_hash if shown and shown.error is None else None,
-            last_refresh_at=shown.started_at if shown else None,
-            last_refresh_s=shown.duration_s if shown else None,
-            clock_offset_s=state.clock_offset_s,
-            uptime_s=self._clock.monotonic() - state.started_mono,
-            last_error=self._last_error[:500] if self._last_error else None,
-        )
-
-
-def _steady(status: NodeStatus) -> dict[str, object]:
-    """What a status says, leaving out what changes with every tick of the clock."""
-    return status.model_dump(exclude={"at", "uptime_s", "clock_offset_s"})

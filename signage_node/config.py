@@ -41,6 +41,8 @@ RESERVED_PINS = frozenset({0, 1, 2, 3, 7, 8, 9, 10, 11, 17, 22, 27})
 #: Extra pins taken by particular inky drivers: the 13.3" Spectra has two chip selects.
 DRIVER_PINS = {"inky.inky_el133uf1:Inky": frozenset({16, 26})}
 HIGHEST_BCM_PIN = 27
+#: The Impression boards' built-in buttons, by the letter printed beside them.
+IMPRESSION_BUTTONS = {"A": 5, "B": 6, "C": 16, "D": 24}
 
 
 class BrokerSettings(BaseModel):
@@ -62,7 +64,12 @@ class NodeSettings(BaseModel):
 
     ``room_id`` may be left out: the hub's retained ``nodes/{node_id}/config`` assigns (or
     overrides) the room. Pins are BCM numbers: the button wired between its pin and ground
-    (internal pull-up), the LED from its pin through a resistor to ground.
+    (internal pull-up), the LED from its pin through a resistor to ground; ``button_pin`` also
+    takes "A"-"D", the Impression boards' own buttons.
+
+    ``refresh_lead_s`` and ``min_refresh_interval_s`` (None: derived, see
+    :attr:`refresh_lead` and :attr:`min_refresh_interval`) tune the refresh policy of
+    :mod:`signage_node.refresh`.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -80,6 +87,8 @@ class NodeSettings(BaseModel):
     hold_s: float = Field(default=3.0, gt=0, le=60)
     debounce_s: float = Field(default=0.05, ge=0, le=2)
     offline_after_beats: int = Field(default=3, ge=1, le=100)
+    refresh_lead_s: float | None = Field(default=None, ge=0, le=600)
+    min_refresh_interval_s: float | None = Field(default=None, ge=0, le=3600)
 
     @field_validator("node_id", "room_id")
     @classmethod
@@ -96,6 +105,16 @@ class NodeSettings(BaseModel):
     def _known_panel(cls, value: str) -> str:
         if value not in PANELS:
             raise ValueError(f"unknown panel {value!r}; known panels: {', '.join(sorted(PANELS))}")
+        return value
+
+    @field_validator("button_pin", mode="before")
+    @classmethod
+    def _button_letter(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().isalpha():
+            letter = value.strip().upper()
+            if letter not in IMPRESSION_BUTTONS:
+                raise ValueError(f"button {value!r}: the Impression boards' buttons are A-D")
+            return IMPRESSION_BUTTONS[letter]
         return value
 
     @field_validator("button_pin", "led_pin")
@@ -120,6 +139,23 @@ class NodeSettings(BaseModel):
     @property
     def panel_spec(self) -> Panel:
         return PANELS[self.panel]
+
+    @property
+    def refresh_lead(self) -> float:
+        """Seconds before a slot boundary that the door's refresh starts: ``refresh_lead_s``,
+        else the panel's refresh time on the inky display and 0 for the PNG file (instant)."""
+        if self.refresh_lead_s is not None:
+            return self.refresh_lead_s
+        return self.panel_spec.refresh_s if self.display == "inky" else 0.0
+
+    @property
+    def min_refresh_interval(self) -> float:
+        """Least seconds from one refresh's start to the next: ``min_refresh_interval_s``,
+        else twice the panel's refresh time on the inky display (the glass rests at least as
+        long as it works) and 0 for the PNG file, which has no glass to wear."""
+        if self.min_refresh_interval_s is not None:
+            return self.min_refresh_interval_s
+        return 2 * self.panel_spec.refresh_s if self.display == "inky" else 0.0
 
     @property
     def topics(self) -> Topics:

@@ -21,6 +21,13 @@ class SnapshotArrived:
 
 
 @dataclass(frozen=True)
+class RoomCleared:
+    """The retained snapshot of ``room_id`` was cleared (the hub removed the room)."""
+
+    room_id: str
+
+
+@dataclass(frozen=True)
 class ConfigArrived:
     config: NodeConfig
 
@@ -32,7 +39,11 @@ class SiteArrived:
 
 @dataclass(frozen=True)
 class HubStatusArrived:
+    """The hub's status: ``live`` if just sent (a heartbeat), not the broker's retained copy,
+    whose ``at`` may be old."""
+
     status: HubStatus
+    live: bool = True
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,13 @@ class LinkChanged:
 
     connected: bool
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class AddressFound:
+    """The node's own IP address, as the link sees it (best effort; for status and diagnostics)."""
+
+    ip: str
 
 
 @dataclass(frozen=True)
@@ -75,11 +93,13 @@ class Wake:
 
 NodeEvent = (
     SnapshotArrived
+    | RoomCleared
     | ConfigArrived
     | SiteArrived
     | HubStatusArrived
     | CommandArrived
     | LinkChanged
+    | AddressFound
     | ButtonPressed
     | ButtonHeld
     | FrameShown

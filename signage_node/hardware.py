@@ -1,8 +1,9 @@
 """The door's button and LED, on real gpiozero devices.
 
 Wiring (BCM numbers from the node config): the button between its pin and ground (gpiozero's
-internal pull-up, so pressed = low); the LED's anode through a ~330 Ω resistor to its pin,
-cathode to ground. Every device takes gpiozero's ``pin_factory``: ``None`` for the default on a
+internal pull-up, so pressed = low) — the Impression boards' own buttons A-D (GPIO 5, 6, 16, 24)
+are wired that way already; the LED's anode through a ~330 Ω resistor to its pin, cathode to
+ground. Every device takes gpiozero's ``pin_factory``: ``None`` for the default on a
 Pi, :class:`gpiozero.pins.mock.MockFactory` in tests and the demo, where
 ``factory.pin(5).drive_low()`` presses the button and ``drive_high()`` releases it::
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from enum import Enum
 
 from gpiozero import LED, Button
 
@@ -90,23 +92,71 @@ class DoorButton:
         self._button.close()
 
 
+class LedPattern(Enum):
+    """What the door's LED says, from the most to the least urgent.
+
+    ``IDENTIFY`` blinks fast (the hub asked the door to show itself); ``OFFLINE`` and
+    ``OFFLINE_FULL`` blink slowly (the hub is unreachable: mostly dark, or mostly lit while
+    the session on the door is full); ``FULL`` is steady on; ``OFF`` is dark.
+    """
+
+    OFF = "off"
+    FULL = "full"
+    OFFLINE = "offline"
+    OFFLINE_FULL = "offline_full"
+    IDENTIFY = "identify"
+
+
+#: (seconds on, seconds off) of each blinking pattern.
+BLINKS = {
+    LedPattern.OFFLINE: (0.3, 1.7),
+    LedPattern.OFFLINE_FULL: (1.7, 0.3),
+    LedPattern.IDENTIFY: (0.15, 0.15),
+}
+#: How long the LED flips for a quick flash (the hub confirmed a press).
+FLASH_S = 0.15
+
+
 class DoorLed:
-    """The LED beside the button: lit while the room's current session is full."""
+    """The LED beside the button, speaking :class:`LedPattern`.
+
+    Blinks and flashes run on gpiozero's own background threads, so no call here waits. Call
+    from one thread (the node's loop).
+    """
 
     def __init__(self, pin: int, *, pin_factory: object | None = None) -> None:
         self._led = LED(pin, pin_factory=pin_factory)
+        self.pattern = LedPattern.OFF
 
-    def show(self, lit: bool) -> None:
-        """Light or darken the LED (returns at once)."""
-        if lit:
+    def show(self, pattern: LedPattern) -> None:
+        """Switch to ``pattern`` (nothing happens if it is already showing)."""
+        if pattern is self.pattern:
+            return
+        self.pattern = pattern
+        self._led.source = None  # ends a flash still running
+        if pattern in BLINKS:
+            on_s, off_s = BLINKS[pattern]
+            self._led.blink(on_time=on_s, off_time=off_s)
+        elif pattern is LedPattern.FULL:
             self._led.on()
         else:
             self._led.off()
+
+    def flash(self) -> None:
+        """One quick flip and back: lit for a moment if dark, dark for a moment if lit.
+
+        Ignored while blinking, which already says something more urgent.
+        """
+        if self.pattern not in (LedPattern.OFF, LedPattern.FULL):
+            return
+        steady = self.pattern is LedPattern.FULL
+        self._led.source_delay = FLASH_S
+        self._led.source = iter((not steady, steady))
 
     @property
     def is_lit(self) -> bool:
         return bool(self._led.is_lit)
 
     def close(self) -> None:
-        """Release the pin."""
+        """Stop blinking and release the pin."""
         self._led.close()

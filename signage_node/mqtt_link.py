@@ -8,14 +8,20 @@ A payload that is not JSON, has another schema version or fails validation is lo
 topic and dropped.
 
 Subscriptions (made in ``on_connect``, so they come back after every reconnect), all QoS 1:
-the node's room's ``state`` (when it has a room), ``site``, ``hub/status`` and its own
-``config`` and ``cmd``. Publications: its retained ``status`` (and the same topic as a last
+every room's ``state`` (its own room's, and the others' for "also on now"; the node picks by
+room id, so a new room assignment needs no new subscription), ``site``, ``hub/status`` and its
+own ``config`` and ``cmd``. Publications: its retained ``status`` (and the same topic as a last
 will with ``state="offline"``), and button events on ``events`` at QoS 1.
+
+The node's IP address is reported as an :class:`~signage_node.events.AddressFound` event: at
+:meth:`NodeLink.start` from the route to the broker (a UDP socket's ``connect`` picks the local
+address without sending anything), and on every connect from the broker connection's socket.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -38,11 +44,13 @@ from shared.wire import (
 )
 from signage_node.config import NodeSettings
 from signage_node.events import (
+    AddressFound,
     CommandArrived,
     ConfigArrived,
     HubStatusArrived,
     LinkChanged,
     NodeEvent,
+    RoomCleared,
     SiteArrived,
     SnapshotArrived,
 )
@@ -62,8 +70,6 @@ class Link(Protocol):
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
-
-    def set_room(self, room_id: str | None) -> None: ...
 
     def publish_event(self, event: ButtonEvent) -> None: ...
 
@@ -85,8 +91,8 @@ def new_client(client_id: str) -> mqtt.Client:
 class NodeLink:
     """One door node's MQTT session. Thread-safe: call from any thread.
 
-    ``deliver`` is called on paho's thread and must not block (put on a queue). ``set_room``
-    moves the room subscription (the hub's config can assign another room).
+    ``deliver`` is called on paho's thread (and once from :meth:`start`'s caller) and must
+    not block (put on a queue).
     """
 
     def __init__(
@@ -100,7 +106,6 @@ class NodeLink:
         self._topics = settings.topics
         self._deliver = deliver
         self._lock = threading.Lock()
-        self._room_id = settings.room_id
         self._status = NodeStatus(node_id=settings.node_id, state="online")
         self._client = client_factory(settings.node_id)
         self._configure()
@@ -124,6 +129,9 @@ class NodeLink:
     def start(self) -> None:
         """Start connecting in the background; returns at once, retries until a broker answers."""
         broker = self._settings.broker
+        ip = route_address(broker.host, broker.port)
+        if ip is not None:
+            self._deliver(AddressFound(ip))
         self._client.connect_async(broker.host, broker.port, keepalive=broker.keepalive_s)
         self._client.loop_start()
 
@@ -139,18 +147,6 @@ class NodeLink:
                 log.warning("offline status not confirmed before disconnect: %s", exc)
         self._client.disconnect()
         self._client.loop_stop()
-
-    def set_room(self, room_id: str | None) -> None:
-        """Follow ``room_id``'s state instead of the current room's (None: no room)."""
-        with self._lock:
-            old, self._room_id = self._room_id, room_id
-            if old == room_id or not self._client.is_connected():
-                return
-            if old is not None:
-                self._client.unsubscribe(self._topics.room_state(old))
-            if room_id is not None:
-                self._client.subscribe(self._topics.room_state(room_id), qos=1)
-        log.info("room subscription moved from %s to %s", old, room_id)
 
     def publish_event(self, event: ButtonEvent) -> None:
         """Send a button event at QoS 1 (queued in memory by paho while disconnected)."""
@@ -177,20 +173,22 @@ class NodeLink:
             log.warning("broker refused the connection: %s", reason_code)
             return
         node_id = self._settings.node_id
+        topics = [
+            self._topics.all_room_states(),
+            self._topics.site(),
+            self._topics.hub_status(),
+            self._topics.node_config(node_id),
+            self._topics.node_cmd(node_id),
+        ]
+        client.subscribe([(topic, 1) for topic in topics])
         with self._lock:
-            topics = [
-                self._topics.site(),
-                self._topics.hub_status(),
-                self._topics.node_config(node_id),
-                self._topics.node_cmd(node_id),
-            ]
-            if self._room_id is not None:
-                topics.append(self._topics.room_state(self._room_id))
-            client.subscribe([(topic, 1) for topic in topics])
             status = self._status.model_copy(update={"state": "online"})
         client.publish(self._status_topic, encode(status), qos=1, retain=True)
         log.info("connected to the broker as %s", node_id)
         self._deliver(LinkChanged(connected=True))
+        ip = _socket_address(client)
+        if ip is not None:
+            self._deliver(AddressFound(ip))
 
     def _on_disconnect(
         self,
@@ -204,19 +202,29 @@ class NodeLink:
         self._deliver(LinkChanged(connected=False, reason=str(reason_code)))
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        payload = bytes(message.payload)
+        event: NodeEvent | None
         try:
-            event = self._decode(message.topic, bytes(message.payload))
+            if payload:
+                event = self._decode(message.topic, payload, bool(message.retain))
+            else:
+                event = self._cleared(message.topic)
         except (PayloadError, TopicError) as exc:
             log.warning("dropped a message on %s: %s", message.topic, exc)
             return
         if event is not None:
             self._deliver(event)
 
-    def _decode(self, topic: str, payload: bytes) -> NodeEvent | None:
-        """The event for one message; None for a cleared retained topic."""
-        if not payload:
-            log.info("retained message on %s was cleared", topic)
-            return None
+    def _cleared(self, topic: str) -> NodeEvent | None:
+        """The event for a retained topic that was cleared: only a room's state matters."""
+        parsed = self._topics.parse(topic)
+        log.info("retained message on %s was cleared", topic)
+        if parsed.kind == "room_state" and parsed.id is not None:
+            return RoomCleared(parsed.id)
+        return None
+
+    def _decode(self, topic: str, payload: bytes, retained: bool) -> NodeEvent:
+        """The event for one message (``retained``: the broker's stored copy, not a live one)."""
         match self._topics.parse(topic):
             case m if m.kind == "room_state" and m.id is not None:
                 snapshot = decode(RoomSnapshot, payload)
@@ -226,7 +234,7 @@ class NodeLink:
             case m if m.kind == "site":
                 return SiteArrived(decode(SiteInfo, payload))
             case m if m.kind == "hub_status":
-                return HubStatusArrived(decode(HubStatus, payload))
+                return HubStatusArrived(decode(HubStatus, payload), live=not retained)
             case m if m.kind == "node_config" and m.id == self._settings.node_id:
                 config = decode(NodeConfig, payload)
                 if config.node_id != m.id:
@@ -235,3 +243,30 @@ class NodeLink:
             case m if m.kind == "node_cmd" and m.id == self._settings.node_id:
                 return CommandArrived(decode(NodeCommand, payload))
         raise TopicError(f"not a topic this node subscribes to: {topic!r}")
+
+
+def route_address(host: str, port: int) -> str | None:
+    """The local IP address that traffic to ``host`` would leave from; None if unknown.
+
+    Connecting a UDP socket only picks a route: no packet is sent (a host name may need a DNS
+    lookup).
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.connect(address)
+            return str(probe.getsockname()[0])
+    except (OSError, UnicodeError, IndexError) as exc:
+        log.info("cannot tell this node's address towards %s: %s", host, exc)
+        return None
+
+
+def _socket_address(client: mqtt.Client) -> str | None:
+    """The local address of the client's broker connection, if it has one."""
+    sock = client.socket()
+    if not isinstance(sock, socket.socket):  # no connection (or a websocket wrapper)
+        return None
+    try:
+        return str(sock.getsockname()[0])
+    except OSError:
+        return None

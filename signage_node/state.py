@@ -17,6 +17,11 @@ from shared.wire import DoorSlot, HubStatus, RoomSnapshot, SiteInfo
 log = logging.getLogger(__name__)
 
 DEFAULT_HEARTBEAT_S = 10.0
+#: A node clock further than this from the hub's (or behind its room's snapshot) is not
+#: trusted: the door says "time unknown" rather than show a session for the wrong time.
+MAX_CLOCK_OFFSET_S = 180.0
+#: At most this many other rooms' snapshots are kept (for "also on now").
+MAX_OTHER_ROOMS = 200
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,9 @@ class DoorState:
     session id); the next newer snapshot from the hub replaces them, because it is the truth.
     The hub counts as lost once it has been silent (no heartbeat, link down, or hub offline)
     for ``offline_after_beats`` heartbeats; the door then says "offline since" the last contact.
+    ``others`` holds the latest snapshot of every other room (at most :data:`MAX_OTHER_ROOMS`),
+    for "also on now" and for a quick start when the hub assigns another room.
+    ``clock_offset_s`` is the node's clock minus the hub's, measured on each live heartbeat.
     """
 
     node_id: str
@@ -47,6 +55,7 @@ class DoorState:
     snapshot: RoomSnapshot | None = None
     site: SiteInfo | None = None
     local_full: dict[int, bool] = field(default_factory=dict)
+    others: dict[str, RoomSnapshot] = field(default_factory=dict)
     link_up: bool = False
     hub_online: bool = False
     heartbeat_s: float = DEFAULT_HEARTBEAT_S
@@ -63,12 +72,28 @@ class DoorState:
     # -- the room and its snapshot ------------------------------------------------------
 
     def move_to_room(self, room_id: str | None, cached: RoomSnapshot | None) -> bool:
-        """Show ``room_id`` from now on, starting from its cached snapshot; True if it moved."""
+        """Show ``room_id`` from now on, starting from the newer of its cached snapshot and the
+        one held in ``others``; True if it moved."""
         if room_id == self.room_id:
             return False
+        if self.room_id is not None and self.snapshot is not None:
+            self.others[self.room_id] = self.snapshot
+        held = self.others.pop(room_id, None) if room_id is not None else None
+        cached = cached if cached is not None and cached.room.id == room_id else None
         self.room_id = room_id
-        self.snapshot = cached if cached is not None and cached.room.id == room_id else None
+        self.snapshot = held if held is not None and held.is_newer_than(cached) else cached
         self.local_full.clear()
+        return True
+
+    def offer_other(self, room_id: str, snapshot: RoomSnapshot) -> bool:
+        """Keep ``snapshot`` of another room if it is newer than the one held; True if kept."""
+        held = self.others.get(room_id)
+        if not snapshot.is_newer_than(held):
+            return False
+        if held is None and len(self.others) >= MAX_OTHER_ROOMS:
+            log.warning("ignored room %s: already keeping %d other rooms", room_id, MAX_OTHER_ROOMS)
+            return False
+        self.others[room_id] = snapshot
         return True
 
     def offer_snapshot(self, room_id: str, snapshot: RoomSnapshot) -> bool:
@@ -135,10 +160,11 @@ class DoorState:
         if not connected:
             self.hub_online = False
 
-    def hub_status(self, status: HubStatus, mono: float, at: datetime) -> None:
-        """A retained status or heartbeat from the hub arrived."""
+    def hub_status(self, status: HubStatus, mono: float, at: datetime, live: bool = True) -> None:
+        """A status from the hub arrived at ``at``: ``live`` (a heartbeat just sent), or the
+        broker's retained copy, whose time says nothing about the clocks."""
         self.heartbeat_s = status.heartbeat_s
-        if status.at is not None:
+        if live and status.at is not None:
             self.clock_offset_s = (at - status.at).total_seconds()
         if self.link_up and (status.state == "online" or self.hub_online):
             self._touch(mono, at)
@@ -164,11 +190,32 @@ class DoorState:
     def identify(self, mono: float, duration_s: float) -> None:
         self.identify_until = mono + duration_s
 
-    def context(self, mono: float) -> NodeContext:
-        identify = self.diagnostic or (
-            self.identify_until is not None and mono < self.identify_until
+    def identifying(self, mono: float) -> bool:
+        return self.identify_until is not None and mono < self.identify_until
+
+    def clock_trusted(self, at: datetime) -> bool:
+        """Whether the node's clock (reading ``at``) agrees with the hub's and with its
+        snapshot, to :data:`MAX_CLOCK_OFFSET_S`. Unknown offsets count as agreeing."""
+        if self.clock_offset_s is not None and abs(self.clock_offset_s) > MAX_CLOCK_OFFSET_S:
+            return False
+        published = self.snapshot.published_at if self.snapshot is not None else None
+        return published is None or (published - at).total_seconds() <= MAX_CLOCK_OFFSET_S
+
+    def hub_link(self) -> str:
+        """How the node reaches the hub, in words (for the diagnostic frame)."""
+        if not self.link_up:
+            return "broker unreachable"
+        return "connected" if self.hub_online else "broker up, hub offline"
+
+    def context(self, mono: float, at: datetime) -> NodeContext:
+        """What the renderer must know of the node at ``mono`` with its clock reading ``at``."""
+        return NodeContext(
+            self.node_id,
+            self.offline_since(mono),
+            self.identifying(mono),
+            clock_trusted=self.clock_trusted(at),
+            assigned=self.room_id is not None,
         )
-        return NodeContext(self.node_id, self.offline_since(mono), identify)
 
     def next_deadline(self, mono: float) -> float | None:
         """The next monotonic time at which :meth:`context` may change by itself."""

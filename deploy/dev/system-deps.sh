@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the demo and the tests use, when they are missing:
-# Mosquitto (the real broker), Chromium (browser tests), the DejaVu fonts (door frames) and
-# shellcheck (the deploy scripts are checked with it), wrk (the HTTP benchmark).
+# Mosquitto (the real broker), Chromium (browser tests), the DejaVu fonts (door frames), the
+# ShellCheck linter (the deploy scripts must pass it) and wrk (the HTTP benchmark).
 set -euo pipefail
 
 missing=()

@@ -4,7 +4,8 @@
 ``Authorization: Bearer <token>`` (None without the header; 401 for a wrong or malformed one);
 ``StaffDep`` requires it. ``EditTokenDep`` is a session's private edit token, from ``?token=``
 or the ``X-Edit-Token`` header. ``AddCardGate`` is the seam where the public add-a-card call
-is rate limited (issue 4): tests and the app swap :class:`AddCardLimiter` implementations.
+is rate limited (:class:`hub.ratelimit.TokenBucketLimiter` by default; tests may pass another
+:class:`AddCardLimiter` to ``create_app``).
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class AddCardLimiter(Protocol):
 
 
 class NoLimit:
-    """Lets every call through (rate limiting arrives with issue 4)."""
+    """Lets every call through (for tests and benchmarks; the app uses
+    :class:`hub.ratelimit.TokenBucketLimiter` unless told otherwise)."""
 
     def allow(self, client: str) -> bool:
         return True

@@ -19,7 +19,7 @@ class Health(BaseModel):
     event: bool
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="Is the hub up")
 def healthz(hub: HubDep) -> Health:
     """200 while the hub answers and its database works; ``broker`` tells the MQTT state."""
     with hub.database.transaction() as db:

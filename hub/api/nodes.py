@@ -8,12 +8,13 @@ from fastapi import APIRouter
 
 from hub import repository as repo
 from hub.api.deps import HubDep, StaffDep
+from hub.api.responses import errors
 from hub.api.schemas import NodePublic
 
-router = APIRouter(prefix="/api/v1/nodes", tags=["nodes"])
+router = APIRouter(prefix="/api/v1/nodes", tags=["nodes"], responses=errors(401))
 
 
-@router.get("")
+@router.get("", summary="List door nodes (staff)")
 def list_nodes(hub: HubDep, staff: StaffDep) -> list[NodePublic]:
     """Every known node: room, panel, online, last seen and its last status report."""
     with hub.database.transaction() as db:

@@ -10,16 +10,18 @@ from pydantic import AwareDatetime
 
 from hub import repository as repo
 from hub.api.deps import HubDep
+from hub.api.responses import errors
 from hub.api.schemas import RoomPublic
 from hub.errors import NotFoundError
 from shared.errors import ConfigError
 from shared.render import NodeContext, get_panel, render_door
+from shared.render.suggestions import also_on_now
 from shared.wire import RoomSnapshot
 
-router = APIRouter(prefix="/api/v1/rooms", tags=["rooms"])
+router = APIRouter(prefix="/api/v1/rooms", tags=["rooms"], responses=errors(422))
 
 
-@router.get("")
+@router.get("", summary="List rooms")
 def list_rooms(hub: HubDep) -> list[RoomPublic]:
     """Every room, in board order."""
     with hub.database.transaction() as db:
@@ -28,8 +30,15 @@ def list_rooms(hub: HubDep) -> list[RoomPublic]:
 
 @router.get(
     "/{room_id}/door.png",
+    summary="A room's door frame as PNG",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}, "description": "the door frame"}},
+    responses={
+        200: {
+            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "the door frame",
+        },
+        **errors(404),
+    },
 )
 def door_png(
     room_id: str,
@@ -37,19 +46,25 @@ def door_png(
     panel: Annotated[str, Query(description="a panel id from `openspaces panels`")],
     at: Annotated[AwareDatetime | None, Query(description="ISO-8601 time; default now")] = None,
 ) -> Response:
-    """The frame the room's door shows at ``at`` on ``panel``: the same pixels as the node's."""
+    """The frame the room's door shows at ``at`` on ``panel``: the same pixels as the node's.
+
+    Drawn from the snapshots the hub stored (and published) for every room, so a full session
+    suggests the same other rooms as the node, which reads them all from the broker.
+    """
     try:
         chosen = get_panel(panel)
     except ConfigError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, exc.problem) from None
     with hub.database.transaction() as db:
         repo.get_room(db, room_id)
-        stored = repo.stored_snapshot(db, room_id)
-        if stored is None:
-            raise NotFoundError(f"room {room_id!r} has no snapshot yet (is the event set up?)")
-        payload = stored.payload
-    snapshot = RoomSnapshot.model_validate_json(payload)
-    frame = render_door(snapshot, at or hub.clock.now(), chosen, NodeContext())
+        payloads = {row.room_id: row.payload for row in repo.stored_snapshots(db)}
+    if room_id not in payloads:
+        raise NotFoundError(f"room {room_id!r} has no snapshot yet (is the event set up?)")
+    snapshots = {rid: RoomSnapshot.model_validate_json(p) for rid, p in payloads.items()}
+    snapshot = snapshots.pop(room_id)
+    moment = at or hub.clock.now()
+    context = NodeContext(also_on_now=also_on_now(snapshot, snapshots.values(), moment))
+    frame = render_door(snapshot, moment, chosen, context)
     buffer = io.BytesIO()
     frame.save(buffer, format="PNG")
     return Response(buffer.getvalue(), media_type="image/png")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hub.models import Node, Room, Session, Slot
 from hub.snapshots import Links
@@ -18,6 +18,8 @@ from hub.snapshots import Links
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 HostText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+#: A row id in a body (PostgreSQL ``integer`` range), so a huge number is a 422, not a crash.
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class _Body(BaseModel):
@@ -58,7 +60,7 @@ class SlotPublic(BaseModel):
 
 class SessionCreate(_Body):
     room_id: str
-    slot_id: int
+    slot_id: RowId
     title: Title
     description: Description = ""
     host_name: HostText = ""
@@ -73,7 +75,7 @@ class SessionUpdate(_Body):
     host_name: HostText | None = None
     host_handle: HostText | None = None
     room_id: str | None = None
-    slot_id: int | None = None
+    slot_id: RowId | None = None
     status: Literal["scheduled", "cancelled"] | None = None
 
 

@@ -13,7 +13,7 @@ from hub.api.schemas import BlockPublic, SlotPublic
 router = APIRouter(prefix="/api/v1/slots", tags=["slots"])
 
 
-@router.get("")
+@router.get("", summary="List slots")
 def list_slots(hub: HubDep) -> list[SlotPublic]:
     """Every slot in time order; ``start``/``end`` are UTC, ``day`` is the event's local day."""
     with hub.database.transaction() as db:

@@ -88,7 +88,9 @@ def _print_welcome(demo: Any) -> None:
         f"  Board:           {info['hub_url']}/",
         f"  API docs:        {info['hub_url']}/docs",
         f"  Door simulator:  {info['simulator_url']}   (press the door buttons here)",
-        f"  Staff login:     Authorization: Bearer {info['staff_token']}",
+        f"  Staff login:     {info['hub_url']}/staff/login  user "
+        f"{info['staff_login']['username']!r}, password {info['staff_login']['password']!r}",
+        f"  Staff API token: Authorization: Bearer {info['staff_token']}",
         f"  Broker:          mqtt://{info['broker']['host']}:{info['broker']['port']}",
         f"  Door frames:     {demo.options.out / 'doors'}/",
         f"  Details:         {demo.options.out / 'demo.json'}",

@@ -35,6 +35,7 @@ from hub.demo.seed import register_nodes, seed
 from hub.demo.simulator import DoorSimulator, SimulatedDoor
 from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
 from hub.settings import BrokerSettings, HubSettings
+from hub.staff import set_staff_password
 from shared.clock import SystemClock
 from shared.render.panels import PANELS, Panel
 from signage_node.app import Node
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 HUB_USER = "hub"
+STAFF_USER = "staff"
 #: Panels the simulated doors cycle through, largest first, to show the range.
 DEMO_PANELS = (
     "impression-7.3-spectra6",
@@ -99,6 +101,7 @@ class Demo:
     simulator: DoorSimulator | None = None
     nodes: list[SimulatedNode] = field(default_factory=list)
     staff_token: str = ""
+    staff_password: str = ""
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -155,6 +158,8 @@ class Demo:
             register_nodes(database, self._placements(node_ids))
             with database.transaction() as db:
                 self.staff_token = create_staff_token(db, "demo")
+                self.staff_password = secrets.token_urlsafe(12)
+                set_staff_password(db, STAFF_USER, self.staff_password)
         finally:
             database.dispose()
         config = uvicorn.Config(
@@ -219,6 +224,7 @@ class Demo:
         self.info = {
             "hub_url": self.hub_url,
             "staff_token": self.staff_token,
+            "staff_login": {"username": STAFF_USER, "password": self.staff_password},
             "broker": {"host": HOST, "port": self.broker.port},
             "simulator_url": self.simulator.url,
             "nodes": [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hub.db import Database
 from hub.demo.sample import SamplePlan
-from hub.repo import schedule, sessions
+from hub.repo import fleet, schedule, sessions
 
 
 def seed(database: Database, plan: SamplePlan) -> None:
@@ -25,3 +27,11 @@ def seed(database: Database, plan: SamplePlan) -> None:
                 sessions.move_session(db, session.id, room_id=card.moved_to)
             if card.cancelled:
                 sessions.cancel_session(db, session.id)
+
+
+def register_nodes(database: Database, placements: Iterable[tuple[str, str, str]]) -> None:
+    """Record each (node id, room id, panel) as ``openspaces provision-node --config`` would:
+    the hub ignores the status of a node it does not know."""
+    with database.transaction() as db:
+        for node_id, room_id, panel in placements:
+            fleet.assign_node(db, node_id, room_id, panel)

@@ -59,6 +59,16 @@ def get_node(db: DbSession, node_id: str) -> Node:
     return node
 
 
+def remove_node(db: DbSession, node_id: str) -> bool:
+    """Forget a node (its credentials were revoked); False if the hub did not know it."""
+    node = db.get(Node, node_id)
+    if node is None:
+        return False
+    db.delete(node)
+    db.flush()
+    return True
+
+
 def mark_event_processed(db: DbSession, event_id: str, node_id: str) -> bool:
     """Record a button event; False if it was processed before (then do nothing else)."""
     if db.get(ProcessedEvent, event_id) is not None:

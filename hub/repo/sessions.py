@@ -193,9 +193,14 @@ def _require_free(db: DbSession, room: Room, slot: Slot) -> None:
 
 
 def _flush_or_conflict(db: DbSession, room: Room, slot: Slot) -> None:
+    """Flush; a booking made meanwhile by another transaction becomes a ConflictError.
+
+    The message is worded before the flush: once a flush fails, the transaction is over and
+    nothing more can be read in it (PostgreSQL, where concurrent bookings really race).
+    """
+    with db.no_autoflush:
+        clash = f"{room.name} already has a session at {describe_slot(db, slot)}"
     try:
         db.flush()
     except IntegrityError:
-        raise ConflictError(
-            f"{room.name} already has a session at {describe_slot(db, slot)}"
-        ) from None
+        raise ConflictError(clash) from None

@@ -19,7 +19,8 @@ from shared.wire import DoorSlot, RoomSnapshot
 
 DoorStatus = Literal[
     "session", "open", "blocked", "moved", "cancelled", "between", "before", "after",
-    "before_day", "after_day", "waiting", "time_unknown", "identify", "diagnostic",
+    "before_day", "after_day", "waiting", "not_assigned", "time_unknown", "identify",
+    "diagnostic",
 ]  # fmt: skip
 
 #: A node clock this far before the snapshot's publish time is not trusted.
@@ -37,7 +38,9 @@ class NodeContext:
     heartbeats. ``clock_trusted`` is False while the node's clock is not synchronised.
     ``also_on_now`` names rooms with a session on now that is not full (shown when this room
     is full). ``diagnostics`` (label, value) pairs, when given, replace the door with a
-    diagnostic frame; ``identify`` replaces it with the node id in big type.
+    diagnostic frame; ``identify`` replaces it with the node id in big type. ``assigned`` is
+    False while the node has no room to show (none in its config, none from the hub): with no
+    snapshot the door then says "Not assigned" rather than "Waiting for hub".
     """
 
     node_id: str = ""
@@ -46,6 +49,7 @@ class NodeContext:
     clock_trusted: bool = True
     also_on_now: tuple[str, ...] = ()
     diagnostics: tuple[tuple[str, str], ...] = ()
+    assigned: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,7 @@ def door_view(snapshot: RoomSnapshot | None, at: datetime, context: NodeContext)
         return DoorView("identify", room or "Identify", context.node_id or "(no node id)",
                         detail="This door sign's node id")  # fmt: skip
     if snapshot is None:
-        return DoorView("waiting", context.node_id or "Door sign", "Waiting for hub",
-                        detail="No schedule received yet")  # fmt: skip
+        return _without_snapshot(context)
     zone = snapshot.event.zone()
     status_line = _status_line(snapshot, at, zone, context)
     if not _clock_ok(snapshot, at, context):
@@ -108,6 +111,15 @@ def door_view(snapshot: RoomSnapshot | None, at: datetime, context: NodeContext)
         status, headline = _outside(snapshot.slots, at, zone)
         return DoorView(status, room, headline, **common)
     return _slot_view(found.current, room, zone, context, common)
+
+
+def _without_snapshot(context: NodeContext) -> DoorView:
+    """No schedule yet: the node has no room ("Not assigned") or waits for its snapshot."""
+    if not context.assigned:
+        return DoorView("not_assigned", context.node_id or "Door sign", "Not assigned",
+                        detail="Assign this door to a room on the hub's fleet page")  # fmt: skip
+    return DoorView("waiting", context.node_id or "Door sign", "Waiting for hub",
+                    detail="No schedule received yet")  # fmt: skip
 
 
 class _StatusLine(TypedDict):

@@ -31,7 +31,7 @@ class Board(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
-        self.database: Database = open_database(f"sqlite:///{Path(self.folder.name) / 'h.db'}")
+        self.database: Database = open_database(self.database_url())
         with self.database.transaction() as db:
             repo.create_event(db, "Test", "UTC")
             self.slot_ids = [s.id for s in repo.add_day(db, date(2027, 5, 15), 9, 9 + SLOTS)]
@@ -41,6 +41,10 @@ class Board(RuleBasedStateMachine):
                 repo.block_slot(db, room, self.slot_ids[slot], "Other event")
         self.placed: dict[tuple[str, int], int] = {}  # (room, slot index) -> session id
         self.cancelled: dict[int, tuple[str, int]] = {}
+
+    def database_url(self) -> str:
+        """Where the board lives: a SQLite file (tests/hub/test_postgres.py uses PostgreSQL)."""
+        return f"sqlite:///{Path(self.folder.name) / 'h.db'}"
 
     def teardown(self) -> None:
         self.database.dispose()

@@ -103,6 +103,8 @@ def test_garbage_is_logged_with_its_topic_and_the_hub_keeps_working(
 
 
 def test_node_status_is_recorded(live: TestClient, seeded: Seeded, door: TestMqttClient) -> None:
+    with hub_of(live).database.transaction() as db:
+        repo.assign_node(db, "door-a", None)  # provisioned, room not chosen yet
     status = wire.NodeStatus(
         node_id="door-a", state="online", room_id="room-a", panel="phat-ssd1608-red",
         applied_version=7,
@@ -113,12 +115,21 @@ def test_node_status_is_recorded(live: TestClient, seeded: Seeded, door: TestMqt
         nodes: list[dict[str, Any]] = live.get("/api/v1/nodes", headers=staff(seeded)).json()
         return nodes
 
-    wait_until(lambda: bool(recorded()))
+    wait_until(lambda: recorded()[0]["online"])
     [node] = recorded()
-    assert node["online"] is True
     assert node["room_id"] == "room-a"
     assert node["status"]["applied_version"] == 7
     assert node["last_seen"] == "2027-05-15T15:30:00Z"
+
+
+def test_a_status_from_a_node_the_hub_does_not_know_is_logged_and_ignored(
+    live: TestClient, seeded: Seeded, door: TestMqttClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="hub.worker")
+    status = wire.NodeStatus(node_id="door-a", state="online", room_id="room-a")
+    door.publish(TOPICS.node_status("door-a"), wire.encode(status))
+    wait_until(lambda: any("door-a ignored" in r.getMessage() for r in caplog.records))
+    assert live.get("/api/v1/nodes", headers=staff(seeded)).json() == []
 
 
 def test_a_node_reads_its_config(

@@ -7,6 +7,7 @@ Nodes run for real: real Mosquitto (the ``broker`` fixture), gpiozero ``MockFact
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,9 +19,10 @@ import paho.mqtt.client as mqtt
 import pytest
 from gpiozero.pins.mock import MockFactory
 from paho.mqtt.enums import CallbackAPIVersion
+from PIL import Image
 
 from shared.clock import FakeClock
-from shared.render import PANELS
+from shared.render import PANELS, Panel, frame_hash
 from shared.topics import Topics
 from shared.wire import (
     DoorSlot,
@@ -35,6 +37,9 @@ from shared.wire import (
 from signage_node.app import Node
 from signage_node.config import BrokerSettings, NodeSettings
 from signage_node.display import PngDisplay
+from signage_node.events import NodeEvent
+from signage_node.mqtt_link import Deliver
+from signage_node.simulation import LoopbackLink
 from tests.conftest import Broker
 
 START = datetime(2025, 5, 16, 10, 30, tzinfo=UTC)
@@ -208,3 +213,96 @@ def rig(broker: Broker, tmp_path: Path) -> Iterator[NodeRig]:
     finally:
         for node in list(made.nodes):
             made.stop(node)
+
+
+class GatedPanel:
+    """A display whose refreshes wait while ``gate`` is closed; the next ``failures`` refreshes
+    raise. Records the hash of every frame it showed."""
+
+    def __init__(self, panel: Panel = PANEL) -> None:
+        self._panel = panel
+        self.gate = threading.Event()
+        self.gate.set()
+        self.started = threading.Semaphore(0)
+        self.failures = 0
+        self.shown: list[str] = []
+
+    @property
+    def panel(self) -> Panel:
+        return self._panel
+
+    def show(self, frame: Image.Image) -> None:
+        self.started.release()
+        assert self.gate.wait(10), "the test never opened the panel's gate"
+        if self.failures:
+            self.failures -= 1
+            raise OSError("SPI timeout")
+        self.shown.append(frame_hash(frame))
+
+
+@dataclass
+class LoopNode:
+    """A node with no broker: ``link.deliver`` plays the hub, ``clock`` moves by hand."""
+
+    node: Node
+    link: LoopbackLink
+    panel: GatedPanel
+    pins: MockFactory
+    clock: FakeClock
+
+    def deliver(self, *events: NodeEvent) -> None:
+        for event in events:
+            self.link.deliver(event)
+
+    def press(self) -> None:
+        button = self.pins.pin(self.node.settings.button_pin)
+        button.drive_low()
+        button.drive_high()
+        self.clock.advance(self.node.settings.debounce_s)
+
+    def move(self, seconds: float) -> None:
+        """Move the clock and let the node look at it."""
+        self.clock.advance(seconds)
+        self.node.wake()
+        assert self.node.settle()
+
+    @property
+    def led(self) -> bool:
+        return bool(self.pins.pin(self.node.settings.led_pin).state)
+
+
+@pytest.fixture
+def loop_node(tmp_path: Path) -> Iterator[Callable[..., LoopNode]]:
+    """Starts a broker-less node with setting overrides; stops every one at the end.
+
+    The hub counts as lost only after 100 missed heartbeats unless ``offline_after_beats``
+    says otherwise, so moving the clock does not take the door offline by the way.
+    """
+    made: list[LoopNode] = []
+
+    def start(panel: GatedPanel | None = None, **overrides: Any) -> LoopNode:
+        values: dict[str, Any] = {
+            "node_id": "door-1", "room_id": "room-a", "state_dir": tmp_path / "state",
+            "hold_s": 0.2, "offline_after_beats": 100,
+        }  # fmt: skip
+        settings = NodeSettings.model_validate({**values, **overrides})
+        links: list[LoopbackLink] = []
+
+        def link_factory(node_settings: NodeSettings, deliver: Deliver) -> LoopbackLink:
+            links.append(LoopbackLink(node_settings, deliver))
+            return links[-1]
+
+        display, pins, clock = panel or GatedPanel(), MockFactory(), FakeClock(START)
+        node = Node(settings, clock=clock, display=display, pin_factory=pins,
+                    link_factory=link_factory)  # fmt: skip
+        made.append(LoopNode(node, links[0], display, pins, clock))
+        node.start()
+        return made[-1]
+
+    try:
+        yield start
+    finally:
+        for loop in made:
+            loop.panel.gate.set()
+            loop.node.stop()
+            loop.pins.close()

@@ -175,7 +175,7 @@ def test_the_hubs_snapshot_is_the_truth_after_a_press(rig: NodeRig, hub: HubClie
     assert not node.last_view.full
 
 
-def test_a_hold_shows_the_node_id_until_the_next_press(rig: NodeRig, hub: HubClient) -> None:
+def test_a_hold_shows_diagnostics_until_the_next_press(rig: NodeRig, hub: HubClient) -> None:
     settings = rig.settings()
     node, _, factory = rig.start(settings)
     hub.publish(TOPICS.room_state("room-a"), snapshot(1))
@@ -183,8 +183,15 @@ def test_a_hold_shows_the_node_id_until_the_next_press(rig: NodeRig, hub: HubCli
     button = factory.pin(settings.button_pin)
 
     button.drive_low()
-    wait_until(lambda: node.last_view is not None and node.last_view.status == "identify")
+    wait_until(lambda: node.last_view is not None and node.last_view.status == "diagnostic")
     button.drive_high()
+    assert node.last_view is not None
+    facts = dict(node.last_view.facts)
+    assert (facts["Node"], facts["IP"], facts["Snapshot"]) == (
+        "door-1",
+        "127.0.0.1",
+        "v1 · epoch-1",
+    )
     rig.clock.advance(settings.debounce_s)
     button.drive_low()
     button.drive_high()
@@ -193,13 +200,44 @@ def test_a_hold_shows_the_node_id_until_the_next_press(rig: NodeRig, hub: HubCli
     assert not factory.pin(settings.led_pin).state  # neither gesture marked the room full
 
 
+def test_other_rooms_feed_also_on_now(rig: NodeRig, hub: HubClient) -> None:
+    hub.publish(TOPICS.room_state("room-b"), snapshot(2, room_id="room-b"))
+    node, _, _ = rig.start(rig.settings())
+    hub.publish(TOPICS.room_state("room-a"), snapshot(3, full=True))
+    wait_until(lambda: applied(node, 3))
+    wait_until(lambda: node.last_view is not None and node.last_view.also_on_now == ("Room B",))
+    hub.publish(TOPICS.room_state("room-b"), b"")  # the hub removed room b
+    wait_until(lambda: node.last_view is not None and node.last_view.also_on_now == ())
+
+
+def test_status_tells_the_address_and_the_clock_offset(rig: NodeRig, hub: HubClient) -> None:
+    hub.publish(TOPICS.hub_status(), HubStatus(state="online", at=rig.clock.now()))
+    hub.subscribe(TOPICS.node_status("door-1"))
+    node, _, _ = rig.start(rig.settings())
+    hub.next_message(TOPICS.node_status("door-1"))  # sent once its subscriptions are made
+
+    def with_address() -> bool:
+        return node.last_status is not None and node.last_status.ip == "127.0.0.1"
+
+    wait_until(with_address)
+    assert node.last_status is not None
+    assert node.last_status.clock_offset_s is None  # a retained status is no heartbeat
+    late = HubStatus(state="online", at=rig.clock.now() - timedelta(seconds=7))
+    hub.publish(TOPICS.hub_status(), late, retain=False)
+
+    def with_offset() -> bool:
+        return node.last_status is not None and node.last_status.clock_offset_s == 7
+
+    wait_until(with_offset)
+
+
 def test_the_hub_config_assigns_the_room(rig: NodeRig, hub: HubClient) -> None:
     settings = rig.settings(room_id=None)
     hub.publish(TOPICS.room_state("room-b"), snapshot(4, room_id="room-b"))
     node, _, _ = rig.start(settings)
     assert node.settle()
     assert node.last_view is not None
-    assert node.last_view.status == "waiting"
+    assert node.last_view.status == "not_assigned"
 
     hub.publish(TOPICS.node_config("door-1"), NodeConfig(node_id="door-1", room_id="room-b"))
     wait_until(lambda: applied(node, 4))
@@ -211,6 +249,19 @@ def test_the_hub_config_assigns_the_room(rig: NodeRig, hub: HubClient) -> None:
     assert remembered.settle()
     assert remembered.last_status is not None
     assert (remembered.last_status.room_id, remembered.last_status.applied_version) == ("room-b", 4)
+
+
+def test_a_hub_config_without_a_room_leaves_the_door_not_assigned(
+    rig: NodeRig, hub: HubClient
+) -> None:
+    node, _, _ = rig.start(rig.settings())  # its node.toml names room-a
+    hub.publish(TOPICS.room_state("room-a"), snapshot(1))
+    wait_until(lambda: applied(node, 1))
+    hub.publish(TOPICS.node_config("door-1"), NodeConfig(node_id="door-1", room_id=None))
+    wait_until(lambda: node.last_view is not None and node.last_view.status == "not_assigned")
+    assert node.last_status is not None
+    assert node.last_status.room_id is None
+    rig.stop(node)
 
 
 def test_identify_shows_the_node_id_for_its_duration(rig: NodeRig, hub: HubClient) -> None:

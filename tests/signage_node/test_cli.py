@@ -36,7 +36,7 @@ def test_check_accepts_a_good_file_and_refuses_a_bad_one(tmp_path: Path) -> None
     good.write_text('node_id = "door-1"\n')
     assert cli.run(parse(["node", "--config", str(good), "--check"])) == 0
     bad = tmp_path / "bad.toml"
-    bad.write_text('node_id = "door-1"\nbutton_pin = "A"\n')
+    bad.write_text('node_id = "door-1"\nbutton_pin = "E"\n')
     with pytest.raises(ConfigError, match="button_pin"):
         cli.run(parse(["node", "--config", str(bad), "--check"]))
 

@@ -137,3 +137,34 @@ def test_password_and_password_file_are_exclusive(tmp_path: Path) -> None:
     (tmp_path / "pw").write_text("a")
     path = write(tmp_path, 'node_id = "d"\n[broker]\npassword = "b"\npassword_file = "pw"\n')
     assert fails(path).key == "broker.password_file"
+
+
+def test_the_impression_buttons_go_by_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, 'node_id = "d"\nbutton_pin = "B"\n')
+    assert load_node_config(path, {}).button_pin == 6
+    assert load_node_config(path, {"OPENSPACES_NODE_BUTTON_PIN": "d"}).button_pin == 24
+    error = fails(path, {"OPENSPACES_NODE_BUTTON_PIN": "E"})
+    assert (error.key, error.problem) == ("button_pin", "button 'E': the Impression boards' "
+                                          "buttons are A-D (got 'E')")  # fmt: skip
+    big = panels.Panel(
+        "test-13.3", "13.3", 1600, 1200, (panels.BLACK, panels.WHITE), 1, 0, 0, 20.0,
+        "inky.inky_el133uf1:Inky",
+    )  # fmt: skip
+    monkeypatch.setitem(panels.PANELS, big.id, big)
+    with pytest.raises(ValueError, match=r"BCM pin 16 is used by panel test-13\.3"):
+        NodeSettings(node_id="d", panel=big.id, button_pin="C")
+
+
+def test_the_refresh_policy_follows_the_panel_unless_set() -> None:
+    panel = panels.PANELS["impression-7.3-spectra6"]
+    glass = NodeSettings(node_id="d", panel=panel.id, display="inky")
+    assert (glass.refresh_lead, glass.min_refresh_interval) == (
+        panel.refresh_s,
+        2 * panel.refresh_s,
+    )
+    file = NodeSettings(node_id="d", panel=panel.id, display="png")
+    assert (file.refresh_lead, file.min_refresh_interval) == (0.0, 0.0)
+    tuned = NodeSettings(node_id="d", display="inky", refresh_lead_s=40, min_refresh_interval_s=90)
+    assert (tuned.refresh_lead, tuned.min_refresh_interval) == (40.0, 90.0)

@@ -27,6 +27,10 @@ def test_a_node_survives_5000_bad_messages_on_every_topic(
         for _ in range(MESSAGES):
             choice = rng.randrange(len(topics))
             hub.publish(topics[choice], mutate(rng, valid[choice]), retain=False)
+        # a mutated config can be valid and move the door (or leave it unassigned): the hub's
+        # good config puts it back in room a
+        good_config = wire.NodeConfig(node_id="door-1", room_id="room-a")
+        hub.publish(TOPICS.node_config("door-1"), good_config, retain=False)
         hub.publish(TOPICS.room_state("room-a"), snapshot(99), retain=False)
 
         def applied_the_good_one() -> bool:

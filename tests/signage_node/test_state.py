@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from shared.wire import HubStatus
+from signage_node import state as state_module
 from signage_node.state import DoorState
 from tests.signage_node.conftest import START, snapshot
 
@@ -89,7 +92,7 @@ def test_no_hub_ever_is_offline_since_start() -> None:
     state = door()
     assert state.offline_since(29.0) is None
     assert state.offline_since(31.0) == START
-    assert state.context(31.0).offline_since == START
+    assert state.context(31.0, START).offline_since == START
 
 
 def test_the_hubs_offline_will_starts_the_silence() -> None:
@@ -101,17 +104,56 @@ def test_the_hubs_offline_will_starts_the_silence() -> None:
     assert state.offline_since(36.0) == START + timedelta(seconds=5)
 
 
-def test_clock_offset_from_the_hubs_heartbeat() -> None:
+def test_clock_offset_from_live_heartbeats_only() -> None:
     state = door()
+    state.hub_status(online(), 0.0, START + timedelta(hours=3), live=False)  # the broker's copy
+    assert state.clock_offset_s is None
     state.hub_status(online(), 0.0, START + timedelta(seconds=2))
     assert state.clock_offset_s == 2.0
 
 
-def test_identify_and_diagnostic_show_the_node_id() -> None:
+def test_a_clock_far_from_the_hubs_or_before_the_snapshot_is_not_trusted() -> None:
+    state = door()
+    assert state.clock_trusted(START)  # nothing to compare with yet
+    state.offer_snapshot("room-a", snapshot(1))  # published at START - 5 min
+    assert state.clock_trusted(START - timedelta(minutes=7))
+    assert not state.clock_trusted(START - timedelta(minutes=9))
+    assert not state.context(0.0, START - timedelta(minutes=9)).clock_trusted
+    state.hub_status(online(), 0.0, START + timedelta(minutes=2))
+    assert state.clock_trusted(START)
+    state.hub_status(online(), 0.0, START + timedelta(minutes=4))
+    assert not state.clock_trusted(START)
+    assert not state.context(0.0, START).clock_trusted
+
+
+def test_identify_lasts_its_duration() -> None:
     state = door()
     state.identify(10.0, 5.0)
-    assert state.context(12.0).identify
+    assert state.context(12.0, START).identify
     assert state.next_deadline(12.0) == 15.0
-    assert not state.context(15.0).identify
-    state.diagnostic = True
-    assert state.context(99.0).identify
+    assert not state.context(15.0, START).identify
+    state.diagnostic = True  # the diagnostic frame is the node's business, not identify
+    assert not state.context(15.0, START).identify
+
+
+def test_other_rooms_are_kept_newest_first_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(state_module, "MAX_OTHER_ROOMS", 2)
+    state = door()
+    assert state.offer_other("room-b", snapshot(3, room_id="room-b"))
+    assert not state.offer_other("room-b", snapshot(2, room_id="room-b"))
+    assert state.offer_other("room-c", snapshot(1, room_id="room-c"))
+    assert not state.offer_other("room-d", snapshot(1, room_id="room-d"))
+    assert sorted(state.others) == ["room-b", "room-c"]
+
+
+def test_moving_to_a_room_takes_the_newest_of_cache_and_memory() -> None:
+    state = door()
+    state.offer_snapshot("room-a", snapshot(1))
+    state.offer_other("room-b", snapshot(6, room_id="room-b"))
+    assert state.move_to_room("room-b", snapshot(4, room_id="room-b"))
+    assert state.snapshot is not None
+    assert state.snapshot.version == 6
+    assert "room-a" in state.others  # the room it left now feeds "also on now"
+    assert state.move_to_room("room-a", None)
+    assert state.snapshot is not None
+    assert state.snapshot.version == 1

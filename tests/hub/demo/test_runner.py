@@ -63,6 +63,7 @@ def test_demo_json_follows_the_contract(demo: Demo) -> None:
     assert info["staff_token"]
     assert set(info["broker"]) == {"host", "port"}
     assert [set(n) for n in info["nodes"]] == [{"node_id", "room_id", "panel", "frame"}] * 3
+    assert set(info["staff_login"]) == {"username", "password"}
     assert all(Path(n["frame"]).is_file() for n in info["nodes"])
 
 

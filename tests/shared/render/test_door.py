@@ -92,6 +92,13 @@ def test_waiting_and_identify_show_the_node_id() -> None:
     assert (view.status, view.headline) == ("identify", "door-7")
 
 
+def test_a_node_without_a_room_says_not_assigned() -> None:
+    context = NodeContext(node_id="door-7", assigned=False)
+    view = door_view(None, datetime.now(UTC), context)
+    assert (view.status, view.room, view.headline) == ("not_assigned", "door-7", "Not assigned")
+    assert "fleet page" in view.detail
+
+
 @pytest.mark.parametrize(
     "at",
     [

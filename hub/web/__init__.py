@@ -1,0 +1,45 @@
+"""The hub's web pages: the public board, add-a-card, the ideas wall and the staff area.
+
+:func:`install` adds the page routers, the static files (``/static``), the live-update hub
+(``app.state.live``) and the login rate limiter to an app built by :func:`hub.app.create_app`.
+Pages are server-rendered (Jinja2, autoescaped); a small script (``static/live.js``) keeps an
+open board, room or session page current from ``/live`` without a reload.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from hub.live import LiveUpdates
+from hub.ratelimit import TokenBucketLimiter
+from hub.web import (
+    board,
+    cards,
+    ideas,
+    staff_layout,
+    staff_login,
+    staff_notices,
+    staff_records,
+    staff_sessions,
+)
+from shared.clock import Clock
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+#: Failed-or-not staff login attempts allowed per client address: a burst, then per hour.
+LOGIN_BURST, LOGIN_PER_HOUR = 10, 60
+
+
+def install(app: FastAPI, clock: Clock) -> None:
+    """Add the pages, ``/static`` and ``/live`` to ``app``; see the module docstring."""
+    app.state.live = LiveUpdates()
+    app.state.login_limiter = TokenBucketLimiter(clock, burst=LOGIN_BURST,
+                                                 per_hour=LOGIN_PER_HOUR)  # fmt: skip
+    for module in (
+        board, cards, ideas, staff_login, staff_sessions, staff_layout, staff_notices,
+        staff_records,
+    ):  # fmt: skip
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,148 @@
+"""Add-a-card for hosts, no account: ``/add``, and the private edit page of a card.
+
+``GET /add?room=..&slot=..`` shows the form for that free slot (or a choice of free slots);
+``POST /add`` adds the card (rate limited per client address, like the API) and answers with
+the private edit link ``/sessions/{id}/edit?token=…``. There the host edits the card, marks it
+full or not, or withdraws it (the door then says "cancelled" and the slot is free again). A
+form with a mistake comes back with the typed text kept and the problem named.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from starlette.responses import RedirectResponse, Response
+
+from hub import repository as repo
+from hub.audit import HOST
+from hub.changes import sessions as changes
+from hub.errors import HubError
+from hub.models import Session
+from hub.web.forms import CardForm, free_places, parse_place
+from hub.web.pages import (
+    PageRoute,
+    actor_of,
+    form_errors,
+    hub_of,
+    public_write_allowed,
+    render,
+    status_of,
+)
+from hub.web.security import FormDep, get_viewer
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/add")
+def add_form(
+    request: Request,
+    room: Annotated[str | None, Query()] = None,
+    slot: Annotated[int | None, Query()] = None,
+) -> Response:
+    """The add-a-card form, for the free slot named (or a choice of every free slot)."""
+    chosen = f"{room}|{slot}" if room and slot is not None else ""
+    return _form(request, {"place": chosen}, {})
+
+
+@router.post("/add")
+def add_card(request: Request, form: FormDep) -> Response:
+    """Add the card; answer with its private edit link, or the form again with the problem."""
+    hub, viewer = hub_of(request), get_viewer(request, hub_of(request))
+    card, errors = form_errors(CardForm, form)
+    place = parse_place(form.get("place", ""))
+    if place is None:
+        errors["place"] = "Please choose a room and time."
+    if card is None or place is None:
+        return _form(request, form, errors, status.HTTP_422_UNPROCESSABLE_CONTENT)
+    if not public_write_allowed(request):
+        message = "You have added many cards in a short time. Please wait a while and try again."
+        return _form(request, form, {"form": message}, status.HTTP_429_TOO_MANY_REQUESTS)
+    try:
+        new = changes.add_card(hub, actor_of(viewer), place[0], place[1], card.text())
+    except HubError as exc:
+        return _form(request, form, {"place": str(exc)}, status_of(exc))
+    edit_url = f"{hub.links.session(new.session.id)}/edit?token={new.edit_token}"
+    return render(request, "added.html", {
+        "title": "Your card is on the board", "session": new.session,
+        "edit_url": edit_url if new.edit_token else None,
+    })  # fmt: skip
+
+
+@router.get("/sessions/{session_id:int}/edit")
+def edit_form(request: Request, session_id: int, token: Annotated[str, Query()] = "") -> Response:
+    """The host's private page for the card (the token is the edit link's)."""
+    session = _check_token(request, session_id, token)
+    values = {k: getattr(session, k) for k in ("title", "description", "host_name", "host_handle")}
+    return _edit(request, session_id, token, values, {})
+
+
+@router.post("/sessions/{session_id:int}/edit")
+def edit_card(request: Request, session_id: int, form: FormDep) -> Response:
+    """Save the card's text, mark it full / not full, or withdraw it (``action`` field)."""
+    token = form.get("token", "")
+    _check_token(request, session_id, token)
+    hub, action = hub_of(request), form.get("action", "save")
+    try:
+        if action == "withdraw":
+            changes.update_session(hub, HOST, session_id, changes.SessionChange(status="cancelled"))
+        elif action in ("full", "not-full"):
+            changes.set_full(hub, HOST, session_id, action == "full")
+        else:
+            card, errors = form_errors(CardForm, form)
+            if card is None:
+                return _edit(request, session_id, token, form, errors, 422)
+            text = card.text()
+            changes.update_session(hub, HOST, session_id, changes.SessionChange(
+                title=text.title, description=text.description, host_name=text.host_name,
+                host_handle=text.host_handle,
+            ))  # fmt: skip
+    except HubError as exc:
+        return _edit(request, session_id, token, form, {"form": str(exc)}, status_of(exc))
+    return RedirectResponse(
+        f"/sessions/{session_id}/edit?token={token}&done={action}", status.HTTP_303_SEE_OTHER
+    )
+
+
+def _form(
+    request: Request, values: dict[str, str], errors: dict[str, str], code: int = 200
+) -> Response:
+    hub = hub_of(request)
+    with hub.database.transaction() as db:
+        places = free_places(db, hub.clock.now())
+    chosen = values.get("place", "")
+    taken = bool(chosen) and chosen not in {p.value for p in places} and "place" not in errors
+    if taken:
+        errors = {**errors, "place": "That slot is not free any more. Please choose another."}
+    return render(request, "add.html", {
+        "title": "Add your session", "values": values, "errors": errors, "places": places,
+    }, status_code=code)  # fmt: skip
+
+
+def _edit(
+    request: Request, session_id: int, token: str, values: Any, errors: dict[str, str],
+    code: int = 200,
+) -> Response:  # fmt: skip
+    hub = hub_of(request)
+    with hub.database.transaction() as db:
+        session = repo.get_session(db, session_id)
+        zone = repo.zone_of(repo.get_event(db).timezone)
+        room, start = session.room, session.slot.start.astimezone(zone)
+    done = request.query_params.get("done")
+    return render(request, "edit.html", {
+        "title": "Edit your card", "session": session, "room": room, "start": start,
+        "token": token, "values": values, "errors": errors, "done": done,
+    }, status_code=code)  # fmt: skip
+
+
+def _check_token(request: Request, session_id: int, token: str) -> Session:
+    hub = hub_of(request)
+    with hub.database.transaction() as db:
+        session = repo.get_session(db, session_id)
+        if not token or not repo.edit_token_matches(session, token):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                "This edit link is not valid for this card. Use the whole link you were given "
+                "when you added it.",
+            )
+        return session

@@ -1,0 +1,110 @@
+"""Staff: the audit log (``/staff/audit``), the door fleet (``/staff/fleet``) and API tokens
+(``/staff/tokens``: create one, shown once; revoke)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from starlette.responses import Response
+
+from hub import audit
+from hub import repository as repo
+from hub.audit import Actor
+from hub.auth import create_staff_token
+from hub.repo import staff as staff_repo
+from hub.web.pages import PageRoute, form_errors, hub_of, render
+from hub.web.security import FormDep, StaffViewer
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PAGE_SIZE = 100
+
+
+class TokenForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+@router.get("/staff/audit")
+def audit_page(
+    request: Request, viewer: StaffViewer, before: Annotated[int | None, Query(ge=1)] = None
+) -> Response:
+    """Every change, newest first, a page at a time: who, what, when, before → after."""
+    hub = hub_of(request)
+    with hub.database.transaction() as db:
+        zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
+        entries = audit.list_entries(db, limit=PAGE_SIZE, before_id=before)
+        rows = [(e, e.at.astimezone(zone) if zone else e.at, audit.changed_fields(e))
+                for e in entries]  # fmt: skip
+    older = entries[-1].id if len(entries) == PAGE_SIZE else None
+    return render(request, "staff/audit.html", {"title": "Audit log", "rows": rows,
+                                                "older": older})  # fmt: skip
+
+
+@router.get("/staff/fleet")
+def fleet_page(request: Request, viewer: StaffViewer) -> Response:
+    """The door nodes: online, last seen, room, panel, versions, and a preview of the frame."""
+    hub = hub_of(request)
+    with hub.database.transaction() as db:
+        zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
+        names = {room.id: room.name for room in repo.list_rooms(db)}
+        nodes = [_node_row(node, names, zone) for node in repo.list_nodes(db)]
+    return render(request, "staff/fleet.html", {"title": "Door fleet", "nodes": nodes})
+
+
+@router.get("/staff/tokens")
+def tokens_page(request: Request, viewer: StaffViewer) -> Response:
+    return _tokens(request, {}, {}, None)
+
+
+@router.post("/staff/tokens")
+def create_token(request: Request, viewer: StaffViewer, form: FormDep) -> Response:
+    """Make a token; its only showing is this answer."""
+    hub = hub_of(request)
+    named, errors = form_errors(TokenForm, form)
+    if named is None:
+        return _tokens(request, form, errors, None, 422)
+    assert viewer.username is not None
+    with hub.database.transaction() as db:
+        token = create_staff_token(db, named.name)
+        audit.record(db, Actor.staff(viewer.username), "token.create", f"API token {named.name}",
+                     None, {"name": named.name}, hub.clock.now())  # fmt: skip
+    return _tokens(request, {}, {}, token)
+
+
+@router.post("/staff/tokens/{token_id:int}/revoke")
+def revoke_token(request: Request, token_id: int, viewer: StaffViewer, form: FormDep) -> Response:
+    hub = hub_of(request)
+    assert viewer.username is not None
+    with hub.database.transaction() as db:
+        gone = staff_repo.revoke_staff_token(db, token_id)
+        audit.record(db, Actor.staff(viewer.username), "token.revoke", f"API token {gone.name}",
+                     {"name": gone.name}, None, hub.clock.now())  # fmt: skip
+    return _tokens(request, {}, {}, None, done="revoked")
+
+
+def _tokens(
+    request: Request, values: Any, errors: dict[str, str], new_token: str | None,
+    code: int = 200, done: str | None = None,
+) -> Response:  # fmt: skip
+    with hub_of(request).database.transaction() as db:
+        tokens = staff_repo.list_staff_tokens(db)
+    return render(request, "staff/tokens.html", {
+        "title": "API tokens", "tokens": tokens, "values": values, "errors": errors,
+        "new_token": new_token, "done": done,
+    }, status_code=code)  # fmt: skip
+
+
+def _node_row(node: Any, names: dict[str, str], zone: Any) -> dict[str, Any]:
+    status: dict[str, Any] = json.loads(node.last_status) if node.last_status else {}
+    seen = node.last_seen.astimezone(zone) if node.last_seen and zone else node.last_seen
+    return {
+        "node_id": node.node_id, "online": node.online, "last_seen": seen,
+        "room_id": node.room_id, "room_name": names.get(node.room_id or "", "—"),
+        "panel": node.panel or status.get("panel"), "software": status.get("software_version"),
+        "applied": status.get("applied_version"), "offset": status.get("clock_offset_s"),
+    }  # fmt: skip

@@ -1,0 +1,171 @@
+"""The install scripts, run for real into a scratch root; the installed broker config, live."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hub.mosquitto import BrokerFiles, MosquittoProcess, acl_text, free_port
+from hub.provision import NodeFile, node_toml
+from hub.settings import load_settings
+from shared.topics import Topics
+from tests.deploy.conftest import DEPLOY, Scratch, offline_env
+from tests.hub.conftest import wait_until
+from tests.hub.mqtt_sessions import accepted, connect
+
+VENV = "/opt/openspaces/venv"
+
+
+def test_every_script_is_shellcheck_clean() -> None:
+    shellcheck = shutil.which("shellcheck")
+    assert shellcheck, "shellcheck is missing: apt-get install shellcheck"
+    scripts = sorted(DEPLOY.rglob("*.sh"))
+    assert len(scripts) >= 4
+    result = subprocess.run(
+        [shellcheck, "--external-sources", *map(str, scripts)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_install_node(scratch: Scratch, tmp_path: Path) -> None:
+    boot = scratch.at("/boot/firmware/config.txt")
+    boot.parent.mkdir(parents=True)
+    boot.write_text("dtparam=audio=on\n")
+    node_config = tmp_path / "door-1.toml"
+    node_config.write_text(node_toml("door-1", "room-a", "s3cret", NodeFile("hub.example.org")))
+
+    for _ in range(2):  # a second run upgrades in place and changes nothing else
+        scratch.run("install-node.sh", "--node-config", str(node_config))
+
+    uid = scratch.uid("openspaces")
+    assert {"gpio", "spi", "i2c"} <= scratch.groups_of("openspaces")
+    installed = scratch.at("/etc/openspaces/node.toml")
+    assert installed.read_text() == node_config.read_text()
+    assert mode(installed) == 0o640
+    assert installed.stat().st_gid == uid  # the user's own group
+    state = scratch.at("/var/lib/openspaces-node")
+    assert (state.stat().st_uid, mode(state)) == (uid, 0o750)
+    unit = scratch.at("/etc/systemd/system/openspaces-node.service").read_text()
+    assert unit == (DEPLOY / "systemd/openspaces-node.service").read_text()
+    assert boot.read_text().count("dtoverlay=spi0-0cs") == 1
+    check = subprocess.run(
+        [str(scratch.at(f"{VENV}/bin/openspaces")), "node", "--check", "--config", str(installed)],
+        capture_output=True, text=True, env=offline_env(), timeout=60, check=False,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stderr
+
+
+def test_install_hub_then_provision_a_door_against_the_installed_broker(
+    scratch: Scratch, tmp_path: Path
+) -> None:
+    scratch.run("install-hub.sh", "--public-url", "https://doors.example.org")
+    env_file = scratch.at("/etc/openspaces/hub.env")
+    password = _hub_password(env_file)
+    scratch.run("install-hub.sh")  # again: the password and the config are kept
+    assert _hub_password(env_file) == password
+
+    assert mode(env_file) == 0o640
+    broker_dir = scratch.at("/etc/mosquitto/openspaces")
+    assert (broker_dir / "acl").read_text() == acl_text("hub")
+    assert (broker_dir / "passwd").stat().st_gid == 130  # the mosquitto group
+    assert re.fullmatch(r"hub:\$7\$\S+\n", (broker_dir / "passwd").read_text())
+    settings = load_settings(
+        scratch.at("/etc/openspaces/hub.toml"), {"OPENSPACES_HUB_BROKER_PASSWORD": password}
+    )
+    assert settings.database_url == "sqlite:////var/lib/openspaces-hub/hub.db"
+    assert settings.public_url == "https://doors.example.org"
+    assert settings.broker is not None
+    assert (settings.broker.username, settings.broker.password) == ("hub", password)
+
+    broker = _start_installed_broker(scratch, tmp_path / "mosquitto")
+    try:
+        host, port = broker.host, broker.port
+        assert accepted(host, port, "hub", password)
+        assert not accepted(host, port, None, None)
+        _provision(scratch, tmp_path, "door-1", str(broker_dir), str(tmp_path / "mosquitto"))
+        node_password = _node_password(tmp_path / "door-1.toml")
+        wait_until(lambda: accepted(host, port, "door-1", node_password))
+        door = connect(host, port, "door-1", node_password)
+        try:
+            assert not door.publish(Topics().node_status("door-1"), b"{}").is_failure
+            assert door.publish(Topics().node_status("door-2"), b"{}").value == 135
+        finally:
+            door.close()
+        log = (tmp_path / "mosquitto" / "mosquitto.log").read_text()
+        assert re.findall(r"listen socket on port (\d+)", log) == [str(port)]
+    finally:
+        broker.stop()
+
+
+def _hub_password(env_file: Path) -> str:
+    found = re.search(r"^OPENSPACES_HUB_BROKER_PASSWORD=(\S+)$", env_file.read_text(), re.M)
+    assert found, env_file.read_text()
+    return found.group(1)
+
+
+def _start_installed_broker(scratch: Scratch, folder: Path) -> MosquittoProcess:
+    """Mosquitto with a main config like Debian's and the installed drop-in (its paths under
+    the scratch root, its listener on a free loopback port)."""
+    port = free_port()
+    (folder / "conf.d").mkdir(parents=True)
+    installed = scratch.at("/etc/mosquitto/conf.d/openspaces.conf").read_text()
+    installed = installed.replace(
+        "/etc/mosquitto/openspaces", str(scratch.at("/etc/mosquitto/openspaces"))
+    )
+    installed = re.sub(r"^listener 1883$", f"listener {port} 127.0.0.1", installed, flags=re.M)
+    (folder / "conf.d" / "openspaces.conf").write_text(installed)
+    main = [
+        "user root" if os.geteuid() == 0 else "",
+        f"pid_file {folder / 'mosquitto.pid'}",
+        "persistence true",
+        f"persistence_location {folder}/",
+        f"log_dest file {folder / 'mosquitto.log'}",
+        "log_type information",  # the "Opening ... listen socket" lines
+        f"include_dir {folder / 'conf.d'}",
+    ]
+    (folder / "mosquitto.conf").write_text("\n".join(main) + "\n")
+    process = MosquittoProcess(BrokerFiles(folder, port, "hub"))
+    process.start()
+    return process
+
+
+def _provision(scratch: Scratch, tmp_path: Path, node_id: str, broker_dir: str, run: str) -> None:
+    """The installed command, as staff run it on the hub after install-hub.sh."""
+    result = subprocess.run(
+        [
+            str(scratch.at(f"{VENV}/bin/openspaces")), "provision-node", node_id,
+            "--room", "room-a", "--broker-dir", broker_dir, "--pid-file", f"{run}/mosquitto.pid",
+            "--broker-host", "127.0.0.1", "--out", str(tmp_path / f"{node_id}.toml"),
+        ],
+        capture_output=True, text=True, env=offline_env(), timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def _node_password(path: Path) -> str:
+    found = re.search(r'^password = "(\S+)"$', path.read_text(), re.M)
+    assert found
+    return found.group(1)
+
+
+@pytest.mark.parametrize("unit", ["openspaces-hub.service", "openspaces-node.service"])
+def test_the_units_run_as_a_dedicated_user_after_time_sync(unit: str) -> None:
+    text = (DEPLOY / "systemd" / unit).read_text()
+    settings = dict(re.findall(r"^(\w+)=(.*)$", text, re.M))
+    assert settings["User"] == "openspaces"
+    assert settings["Restart"] == "on-failure"
+    assert settings["WorkingDirectory"].startswith("/var/lib/openspaces-")
+    assert {"time-sync.target", "network-online.target"} <= set(settings["After"].split())
+    assert settings["NoNewPrivileges"] == "true"
+    assert settings["ProtectSystem"] == "strict"

@@ -1,0 +1,104 @@
+"""Screenshots of the board, a session page, a room page and the staff fleet view for the docs.
+
+Run ``.venv/bin/python -m tests.hub.web.screenshots [OUT_DIR]`` (default ``docs/screenshots``).
+It serves the hub with the demo's sample event on a fixed clock, reports a few door nodes, and
+drives Debian's Chromium at a laptop and a phone size.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Page, ViewportSize, sync_playwright
+
+from hub import repository as repo
+from hub.db import open_database
+from hub.demo.sample import sample_plan
+from hub.demo.seed import seed
+from hub.repo import ideas
+from hub.settings import HubSettings
+from shared.clock import FakeClock
+from tests.hub.web.browser import PHONE, launch_chromium
+from tests.hub.web.conftest import STAFF_PASSWORD, STAFF_USER, add_staff, serve
+
+#: 14:30 in New York: the sample's third slot of the day is on.
+AT = datetime(2027, 5, 15, 18, 30, tzinfo=UTC)
+TIMEZONE = "America/New_York"
+LAPTOP: ViewportSize = {"width": 1440, "height": 900}
+NODES = [
+    ("door-1", "room-250a", "impression-7.3-spectra6", True, 0.2),
+    ("door-2", "room-250b", "what-ssd1683-red", True, -0.4),
+    ("door-3", "room-250c", "impression-5.7-7colour", True, 0.1),
+    ("door-4", "room-251", "phat-ssd1608-red", False, 1.8),
+    ("door-5", "room-252", "impression-13.3-spectra6", True, 0.0),
+]
+
+
+def prepare(database_url: str) -> None:
+    """The sample event, a staff login, an announcement, an idea and five door nodes."""
+    database = open_database(database_url)
+    try:
+        seed(database, sample_plan(AT, TIMEZONE))
+        with database.transaction() as db:
+            repo.add_announcement(db, "Lunch is served in Hall B until 13:30")
+            ideas.add_idea(db, "Rust extensions for Python", "PyO3, maturin, war stories.",
+                           "Noor", AT)  # fmt: skip
+            for node_id, room_id, panel, online, offset in NODES:
+                status = {"software_version": "0.1.0", "applied_version": 42,
+                          "clock_offset_s": offset, "panel": panel}  # fmt: skip
+                repo.record_node_status(
+                    db, node_id, online=online, status_json=json.dumps(status), seen_at=AT,
+                    room_id=room_id, panel=panel,
+                )  # fmt: skip
+    finally:
+        database.dispose()
+    add_staff(database_url)
+
+
+def shoot(base: str, out: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        laptop = browser.new_context(viewport=LAPTOP, device_scale_factor=1).new_page()
+        _save(laptop, base + "/", out / "board.png")
+        laptop.locator("tr.now td.is-full a.card").first.click()
+        _save(laptop, laptop.url, out / "session.png")
+        _save(laptop, base + "/rooms/room-250b", out / "room.png")
+        _log_in(laptop, base)
+        _save(laptop, base + "/staff/fleet", out / "staff-fleet.png")
+        phone = browser.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
+        _save(phone.new_page(), base + "/", out / "board-phone.png", full_page=False)
+        browser.close()
+
+
+def _save(page: Page, url: str, path: Path, *, full_page: bool = True) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(path), full_page=full_page)
+    print(f"wrote {path}")
+
+
+def _log_in(page: Page, base: str) -> None:
+    page.goto(base + "/staff/login")
+    page.get_by_label("Username").fill(STAFF_USER)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base + "/staff")
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = HubSettings(
+            database_url=f"sqlite:///{folder}/hub.db", public_url="https://board.example.org"
+        )
+        prepare(settings.database_url)
+        for base in serve(settings, FakeClock(AT)):
+            shoot(base, out)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
