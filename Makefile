@@ -16,7 +16,7 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[hub,inky,dev]'
+	$(BIN)/pip install --quiet -e '.[hub,inky,dev,postgres]'
 	touch $(STAMP)
 
 system-deps:

@@ -13,6 +13,8 @@ BENCHMARKS = {
     "render": "benchmarks.render",
     "node-process": "benchmarks.node_process",
     "hub-http": "benchmarks.hub_http",
+    "faults": "benchmarks.faults",
+    "fleet": "benchmarks.fleet",
 }
 
 

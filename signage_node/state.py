@@ -154,8 +154,9 @@ class DoorState:
     # -- the hub ------------------------------------------------------------------------
 
     def link_changed(self, connected: bool, mono: float, at: datetime) -> None:
-        if self._in_contact():
-            self._touch(mono, at)
+        """The broker link went up or down. Losing it is not contact: silence is counted from
+        the last heartbeat, so a frozen broker (noticed only after 1.5 keepalives) shows the
+        marker as soon as the heartbeats are overdue."""
         self.link_up = connected
         if not connected:
             self.hub_online = False
