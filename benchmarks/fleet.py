@@ -74,7 +74,8 @@ class Frames:
         while set(found) != rooms:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(f"{len(rooms - set(found))} doors drew nothing in time")
+                missing = sorted(rooms - set(found))
+                raise TimeoutError(f"{len(missing)} doors drew nothing in time: {missing[:10]}")
             try:
                 room, moment = self.seen.get(timeout=left)
             except queue.Empty:

@@ -300,11 +300,7 @@ class Node:
         if not state.offer_snapshot(room_id, snapshot):
             return False
         log.info("applied snapshot %s/%d of room %s", snapshot.epoch, snapshot.version, room_id)
-        try:
-            SnapshotCache.for_room(self.settings.state_dir, room_id).save(snapshot)
-        except OSError as exc:
-            log.error("cannot cache the snapshot of room %s: %s", room_id, exc)
-            self._last_error = f"cache: {exc}"
+        self._cache_snapshot(room_id, snapshot)
         self._confirmed = self._presses.confirmed_by(snapshot) or self._confirmed
         return True
 
@@ -320,8 +316,17 @@ class Node:
         if not self._state.move_to_room(room, self._cached_snapshot(room)):
             return False
         log.info("the hub assigned room %s", room)
+        if room is not None and self._state.snapshot is not None:  # it may come from "others"
+            self._cache_snapshot(room, self._state.snapshot)
         self._presses.forget()
         return True
+
+    def _cache_snapshot(self, room_id: str, snapshot: RoomSnapshot) -> None:
+        try:
+            SnapshotCache.for_room(self.settings.state_dir, room_id).save(snapshot)
+        except OSError as exc:
+            log.error("cannot cache the snapshot of room %s: %s", room_id, exc)
+            self._last_error = f"cache: {exc}"
 
     def _command(self, command: NodeCommand, now: datetime, mono: float) -> bool:
         """Act on a command from the hub, unless it is older than its ``duration_s``.

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from shared.render import DoorView, NodeContext, Panel, door_view, draw_frame, frame_hash
 from shared.render.suggestions import also_on_now
+from shared.wire import RoomSnapshot
 from signage_node.display_worker import DisplayWorker
 from signage_node.hardware import DoorLed, LedPattern
 from signage_node.refresh import RefreshGate, door_time, next_change
@@ -44,7 +45,7 @@ class Door:
     def at(self, now: datetime) -> datetime:
         """The time the door is drawn for when the clock reads ``now``."""
         state = self._state
-        return door_time(state.shown_snapshot(), now, self.lead_s, state.others.values())
+        return door_time(state.shown_snapshot(), now, self.lead_s, self._others(now))
 
     def update(self, now: datetime, mono: float, *, ip: str | None, force: bool) -> DoorView:
         """Set the LED, work out the words and, if they changed (or ``force``), draw them and
@@ -62,12 +63,19 @@ class Door:
     def _context(self, at: datetime, now: datetime, mono: float, ip: str | None) -> NodeContext:
         state = self._state
         snapshot = state.shown_snapshot()
-        others = state.others.values()
+        others = self._others(now)
         return replace(
             state.context(mono, now),
             also_on_now=also_on_now(snapshot, others, at) if snapshot is not None else (),
             diagnostics=diagnostic_facts(state, ip=ip) if state.diagnostic else (),
         )
+
+    def _others(self, now: datetime) -> tuple[RoomSnapshot, ...]:
+        """The other rooms' snapshots, when they can matter: only a full session's door shows
+        "also on now". With hundreds of rooms, looking through them on every event would cost
+        more than everything else the node does."""
+        state = self._state
+        return tuple(state.others.values()) if state.current_full(now) else ()
 
     def show_led(self, at: datetime, mono: float) -> None:
         """Identify blinks fast; a lost hub blinks slowly; else lit while the door's session
@@ -99,7 +107,7 @@ class Door:
         """The monotonic time, one lead before the door's words next change, at which it needs
         drawing again (None: they never change by themselves)."""
         state = self._state
-        snapshot, others = state.shown_snapshot(), tuple(state.others.values())
+        snapshot, others = state.shown_snapshot(), self._others(now)
         change = next_change(snapshot, door_time(snapshot, now, self.lead_s, others), others)
         if change is None:
             return None

@@ -11,7 +11,11 @@ Subscriptions (made in ``on_connect``, so they come back after every reconnect),
 every room's ``state`` (its own room's, and the others' for "also on now"; the node picks by
 room id, so a new room assignment needs no new subscription), ``site``, ``hub/status`` and its
 own ``config`` and ``cmd``. Publications: its retained ``status`` (and the same topic as a last
-will with ``state="offline"``), and button events on ``events`` at QoS 1.
+will with ``state="offline"``), and button events on ``events`` at QoS 1, through the outbox
+(:mod:`signage_node.outbox`): kept on disk until the broker acknowledged them, sent in order,
+and sent again from the oldest on every connect. So that nothing older overtakes them, the
+messages paho still holds unacknowledged from the last connection are dropped on connect (the
+latest status is published afresh anyway).
 
 The node's IP address is reported as an :class:`~signage_node.events.AddressFound` event: at
 :meth:`NodeLink.start` from the route to the broker (a UDP socket's ``connect`` picks the local
@@ -54,6 +58,7 @@ from signage_node.events import (
     SiteArrived,
     SnapshotArrived,
 )
+from signage_node.outbox import EventSender, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +97,7 @@ class NodeLink:
     """One door node's MQTT session. Thread-safe: call from any thread.
 
     ``deliver`` is called on paho's thread (and once from :meth:`start`'s caller) and must
-    not block (put on a queue).
+    not block (put on a queue). ``outbox`` defaults to ``state_dir/outbox/`` (read at once).
     """
 
     def __init__(
@@ -101,6 +106,7 @@ class NodeLink:
         deliver: Deliver,
         *,
         client_factory: ClientFactory = new_client,
+        outbox: Outbox | None = None,
     ) -> None:
         self._settings = settings
         self._topics = settings.topics
@@ -108,6 +114,7 @@ class NodeLink:
         self._lock = threading.Lock()
         self._status = NodeStatus(node_id=settings.node_id, state="online")
         self._client = client_factory(settings.node_id)
+        self._events = EventSender(outbox or Outbox.in_folder(settings.state_dir), self._send)
         self._configure()
 
     def _configure(self) -> None:
@@ -121,6 +128,7 @@ class NodeLink:
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_publish = self._on_publish
 
     @property
     def _status_topic(self) -> str:
@@ -136,7 +144,8 @@ class NodeLink:
         self._client.loop_start()
 
     def stop(self) -> None:
-        """Publish a retained offline status, disconnect, and join paho's thread."""
+        """Publish a retained offline status, disconnect, join paho's thread and close its
+        sockets. The link cannot be started again."""
         with self._lock:
             offline = self._status.model_copy(update={"state": "offline"})
         if self._client.is_connected():
@@ -147,11 +156,18 @@ class NodeLink:
                 log.warning("offline status not confirmed before disconnect: %s", exc)
         self._client.disconnect()
         self._client.loop_stop()
+        # paho closes its wake-up socket pair only when the client is garbage-collected, in
+        # whatever order the collector picks; reinitialise() closes it now.
+        self._client.reinitialise()
 
     def publish_event(self, event: ButtonEvent) -> None:
-        """Send a button event at QoS 1 (queued in memory by paho while disconnected)."""
+        """Keep a button event in the outbox (on disk before this returns) and send it at QoS 1
+        once the events before it are acknowledged. May block on the disk for a few ms."""
+        self._events.add(event)
+
+    def _send(self, event: ButtonEvent) -> int:
         topic = self._topics.node_events(self._settings.node_id)
-        self._client.publish(topic, encode(event), qos=1)
+        return self._client.publish(topic, encode(event), qos=1).mid
 
     def publish_status(self, status: NodeStatus) -> None:
         """Publish the node's retained status now if connected; the latest one is (re)sent on
@@ -181,10 +197,12 @@ class NodeLink:
             self._topics.node_cmd(node_id),
         ]
         client.subscribe([(topic, 1) for topic in topics])
+        client.drop_out_messages()
         with self._lock:
             status = self._status.model_copy(update={"state": "online"})
         client.publish(self._status_topic, encode(status), qos=1, retain=True)
         log.info("connected to the broker as %s", node_id)
+        self._events.connected()
         self._deliver(LinkChanged(connected=True))
         ip = _socket_address(client)
         if ip is not None:
@@ -199,6 +217,7 @@ class NodeLink:
         properties: Any,
     ) -> None:
         log.info("disconnected from the broker: %s", reason_code)
+        self._events.disconnected()
         self._deliver(LinkChanged(connected=False, reason=str(reason_code)))
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
@@ -214,6 +233,18 @@ class NodeLink:
             return
         if event is not None:
             self._deliver(event)
+        if isinstance(event, HubStatusArrived) and event.status.state == "online":
+            self._events.hub_seen()
+
+    def _on_publish(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        mid: int,
+        reason_code: ReasonCode,
+        properties: Any,
+    ) -> None:
+        self._events.acknowledged(mid, reason_code.value)
 
     def _cleared(self, topic: str) -> NodeEvent | None:
         """The event for a retained topic that was cleared: only a room's state matters."""
