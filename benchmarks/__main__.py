@@ -14,6 +14,7 @@ BENCHMARKS = {
     "node-process": "benchmarks.node_process",
     "hub-http": "benchmarks.hub_http",
     "faults": "benchmarks.faults",
+    "fleet-offline": "benchmarks.fleet_offline",
     "fleet": "benchmarks.fleet",
 }
 

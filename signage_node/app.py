@@ -199,6 +199,7 @@ class Node:
             if changed:
                 self._update_door()
                 self._planned_mono = self._plan()
+                self._watch_rooms()
             self._door.hand_over(self._clock.monotonic())
             self._publish_status()
             self._wake_mono = self._next_wake()
@@ -209,6 +210,11 @@ class Node:
             if batch is None:
                 return
             changed, flushes = batch
+
+    def _watch_rooms(self) -> None:
+        """Follow this door's room, and every room while its session is full."""
+        state = self._state
+        self._link.watch(state.room_id, state.current_full(self._clock.now()))
 
     def _next_batch(self) -> tuple[bool, list[_Flush]] | None:
         """Wait for events or the planned wake, apply the events; None once told to stop.

@@ -8,9 +8,9 @@ A payload that is not JSON, has another schema version or fails validation is lo
 topic and dropped.
 
 Subscriptions (made in ``on_connect``, so they come back after every reconnect), all QoS 1:
-every room's ``state`` (its own room's, and the others' for "also on now"; the node picks by
-room id, so a new room assignment needs no new subscription), ``site``, ``hub/status`` and its
-own ``config`` and ``cmd``. Publications: its retained ``status`` (and the same topic as a last
+its room's ``state`` (and every room's while its session is full, for "also on now"; the node
+loop says which through :meth:`NodeLink.watch`), ``site``, ``hub/status`` and its own
+``config`` and ``cmd``. Publications: its retained ``status`` (and the same topic as a last
 will with ``state="offline"``), and button events on ``events`` at QoS 1, through the outbox
 (:mod:`signage_node.outbox`): kept on disk until the broker acknowledged them, sent in order,
 and sent again from the oldest on every connect. So that nothing older overtakes them, the
@@ -80,6 +80,8 @@ class Link(Protocol):
 
     def publish_status(self, status: NodeStatus) -> None: ...
 
+    def watch(self, room_id: str | None, all_rooms: bool) -> None: ...
+
 
 LinkFactory = Callable[[NodeSettings, Deliver], Link]
 
@@ -113,6 +115,7 @@ class NodeLink:
         self._deliver = deliver
         self._lock = threading.Lock()
         self._status = NodeStatus(node_id=settings.node_id, state="online")
+        self._watched: frozenset[str] = self._room_topics(settings.room_id, all_rooms=False)
         self._client = client_factory(settings.node_id)
         self._events = EventSender(outbox or Outbox.in_folder(settings.state_dir), self._send)
         self._configure()
@@ -177,6 +180,27 @@ class NodeLink:
         if self._client.is_connected():
             self._client.publish(self._status_topic, encode(status), qos=1, retain=True)
 
+    def watch(self, room_id: str | None, all_rooms: bool) -> None:
+        """Receive ``room_id``'s state, and every room's while ``all_rooms`` (a full session's
+        door suggests other rooms). Every door following every room would cost each door a
+        message for every edit anywhere: with 200 rooms, 40,000 deliveries for a site-wide
+        change. Changes the subscriptions at once if connected, else on the next connect."""
+        wanted = self._room_topics(room_id, all_rooms=all_rooms)
+        with self._lock:
+            old, self._watched = self._watched, wanted
+        if wanted == old or not self._client.is_connected():
+            return
+        if old - wanted:
+            self._client.unsubscribe(sorted(old - wanted))
+        if wanted - old:
+            self._client.subscribe([(topic, 1) for topic in sorted(wanted - old)])
+
+    def _room_topics(self, room_id: str | None, *, all_rooms: bool) -> frozenset[str]:
+        topics = {self._topics.room_state(room_id)} if room_id is not None else set()
+        if all_rooms:
+            topics.add(self._topics.all_room_states())
+        return frozenset(topics)
+
     def _on_connect(
         self,
         client: mqtt.Client,
@@ -189,8 +213,10 @@ class NodeLink:
             log.warning("broker refused the connection: %s", reason_code)
             return
         node_id = self._settings.node_id
+        with self._lock:
+            rooms = sorted(self._watched)
         topics = [
-            self._topics.all_room_states(),
+            *rooms,
             self._topics.site(),
             self._topics.hub_status(),
             self._topics.node_config(node_id),

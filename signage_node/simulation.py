@@ -115,6 +115,9 @@ class LoopbackLink:
     def publish_status(self, status: NodeStatus) -> None:
         self.statuses.append(status)
 
+    def watch(self, room_id: str | None, all_rooms: bool) -> None:
+        """Every room's snapshot is delivered anyway."""
+
 
 @dataclass
 class _Hub:
