@@ -31,6 +31,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: The first key of every PostgreSQL advisory lock the hub takes (the second is the hashed name).
 ADVISORY_LOCK_CLASS = 0x4F53
+MIGRATION_LOCK = "alembic migrations"
 
 
 class Database:
@@ -60,7 +61,7 @@ class Database:
         holding it lets go. On SQLite (one hub) it does nothing. Never take a second lock
         while holding one: that is how two hubs would deadlock.
         """
-        if True:
+        if not self.shared:
             yield
             return
         key = func.hashtext(name)
@@ -74,10 +75,17 @@ class Database:
                 connection.commit()
 
     def migrate(self) -> None:
-        """Bring the schema up to the newest Alembic revision."""
+        """Bring the schema up to the newest Alembic revision.
+
+        On a shared database, hubs starting together take turns (a transaction-scoped advisory
+        lock): the first migrates, the others then find the schema at head.
+        """
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
+            if self.shared:
+                key = func.hashtext(MIGRATION_LOCK)
+                connection.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK_CLASS, key)))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

@@ -9,16 +9,19 @@ the process-global one, so tests and the demo can build many apps in one process
 ``openspaces_node_online{node}``               1 if that node last said "online", else 0
 ``openspaces_node_clock_offset_seconds{node}`` the node's clock minus the hub's, as it reported
 ``openspaces_frames_mismatched``               online nodes whose frame differs from the hub's
+``openspaces_fleet_alerts{kind}``              the fleet page's alerts: offline, wrong_frame, clock
 ``openspaces_snapshots_published_total``       room snapshot versions published (database total)
 ``openspaces_button_events_total``             button events applied, each id once (database)
 ``openspaces_http_request_duration_seconds``   HTTP latency by method, route template and status
 =============================================  ====================================================
 
 The fleet series are read from the database at scrape time, so they are right after a restart
-and agree with ``GET /api/v1/nodes``. A frame is *mismatched* when the hash a node reported
-differs from the hash of :func:`shared.render.render_door` for the room's latest stored
-snapshot, the node's panel and the hub's clock (a node that has not applied the latest
-snapshot, or is mid-refresh after a slot boundary, counts too: alert on it lasting minutes).
+and agree with ``GET /api/v1/nodes`` and the staff fleet page: one rule, :mod:`hub.fleet`,
+decides whether a node's frame is the one the hub expects (same renderer, same "also on now"
+context, a refresh started early before a slot boundary accepted). A node that has not applied
+the latest snapshot, or is mid-refresh, counts as mismatched for that moment: alert on
+``openspaces_fleet_alerts``, which counts only conditions that lasted the hub's
+``fleet_alert_after_s``.
 """
 
 from __future__ import annotations
@@ -26,20 +29,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
-from functools import lru_cache
+from typing import get_args
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub import repository as repo
+from hub.fleet import AlertKind, read_fleet
 from hub.runtime import Hub
-from shared import wire
-from shared.render import NodeContext, frame_hash, get_panel, render_door
 
 log = logging.getLogger(__name__)
 
@@ -112,74 +112,31 @@ class FleetCollector(Collector):
         return list(self._read(hub))
 
     def _read(self, hub: Hub) -> Iterator[Metric]:
-        now = hub.clock.now()
+        fleet = read_fleet(hub.database, hub.clock.now(), hub.settings.fleet_alert_after_s)
         with hub.database.transaction() as db:
-            nodes = [(n.node_id, n.online, n.last_status) for n in repo.list_nodes(db)]
-            frames = {row.room_id: row.payload for row in repo.stored_snapshots(db)}
             versions, presses = repo.snapshot_versions(db), repo.button_events(db)
-        statuses = {node_id: _status(text) for node_id, _, text in nodes}
         online = GaugeMetricFamily("openspaces_node_online", "1 if the node said online.", None,
                                    ["node"])  # fmt: skip
         offset = GaugeMetricFamily("openspaces_node_clock_offset_seconds",
                                    "The node's clock minus the hub's.", None, ["node"])  # fmt: skip
-        for node_id, is_online, _ in nodes:
-            online.add_metric([node_id], 1.0 if is_online else 0.0)
-            status = statuses[node_id]
-            if status is not None and status.clock_offset_s is not None:
-                offset.add_metric([node_id], status.clock_offset_s)
-        yield GaugeMetricFamily("openspaces_nodes", "Nodes the hub knows.", len(nodes))
+        alerts = GaugeMetricFamily("openspaces_fleet_alerts", "Alerts on the staff fleet page.",
+                                   None, ["kind"])  # fmt: skip
+        for health in fleet:
+            node = health.node
+            online.add_metric([node.node_id], 1.0 if node.online else 0.0)
+            if node.status is not None and node.status.clock_offset_s is not None:
+                offset.add_metric([node.node_id], node.status.clock_offset_s)
+        for kind in get_args(AlertKind):
+            alerts.add_metric([kind], sum(1 for h in fleet for a in h.alerts if a.kind == kind))
+        yield GaugeMetricFamily("openspaces_nodes", "Nodes the hub knows.", len(fleet))
         yield GaugeMetricFamily("openspaces_nodes_online", "Nodes that last said online.",
-                                sum(1 for _, up, _ in nodes if up))  # fmt: skip
+                                sum(1 for h in fleet if h.node.online))  # fmt: skip
         yield online
         yield offset
-        mismatched = sum(
-            1 for node_id, up, _ in nodes
-            if up and _mismatched(node_id, statuses[node_id], frames, now)
-        )  # fmt: skip
         yield GaugeMetricFamily("openspaces_frames_mismatched",
                                 "Online nodes whose frame differs from the hub's render.",
-                                mismatched)  # fmt: skip
+                                sum(1 for h in fleet if h.frame == "mismatch"))  # fmt: skip
+        yield alerts
         yield CounterMetricFamily("openspaces_snapshots_published", "Room snapshot versions "
                                   "published.", versions)  # fmt: skip
         yield CounterMetricFamily("openspaces_button_events", "Button events applied.", presses)
-
-
-def _status(text: str | None) -> wire.NodeStatus | None:
-    if text is None:
-        return None
-    try:
-        return wire.NodeStatus.model_validate_json(text)
-    except ValidationError:
-        return None
-
-
-def _mismatched(
-    node_id: str, status: wire.NodeStatus | None, frames: dict[str, str], now: datetime
-) -> bool:
-    """Whether the node's reported frame differs from the hub's render (unknown: no)."""
-    if status is None or status.frame_hash is None or status.room_id not in frames:
-        return False
-    if status.panel is None:
-        return False
-    expected = expected_frame_hash(frames[status.room_id], status.panel, node_id,
-                                   now.replace(second=0, microsecond=0))  # fmt: skip
-    return expected is not None and expected != status.frame_hash
-
-
-@lru_cache(maxsize=128)
-def expected_frame_hash(
-    snapshot_json: str, panel_id: str, node_id: str, at: datetime
-) -> str | None:
-    """The hash of the frame a node on ``panel_id`` should show for the snapshot at ``at``.
-
-    Cached per minute of ``at``: a door changes only at slot boundaries. None for a panel or a
-    stored snapshot the hub cannot read.
-    """
-    try:
-        panel = get_panel(panel_id)
-        snapshot = wire.RoomSnapshot.model_validate_json(snapshot_json)
-    except (LookupError, ValueError):
-        log.warning("cannot compare node %s's frame: panel %s or its snapshot unreadable",
-                    node_id, panel_id)  # fmt: skip
-        return None
-    return frame_hash(render_door(snapshot, at, panel, NodeContext(node_id=node_id)))

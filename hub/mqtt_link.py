@@ -195,6 +195,21 @@ class MqttLink:
             log.warning("%s not acknowledged: %s", topic, exc)
         return False
 
+    def publish_command(self, topic: str, payload: bytes, *, expiry_s: int) -> bool:
+        """Send a node command at QoS 1, never retained, with an MQTT v5 message expiry of
+        ``expiry_s`` seconds (the broker drops it if the node is not there to take it in time).
+
+        Returns whether it was handed to the connection; False at once while disconnected
+        (a command is not worth sending late). Any thread.
+        """
+        if not self._connected.is_set():
+            log.info("not connected: command on %s not sent", topic)
+            return False
+        properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+        properties.MessageExpiryInterval = expiry_s
+        info = self._client.publish(topic, payload, qos=QOS, retain=False, properties=properties)
+        return info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS
+
     def publish_status(self) -> None:
         """The retained ``online`` hub status with the current time: the heartbeat."""
         self.publish(self.topics.hub_status(), wire.encode(self._status("online")), retain=True)

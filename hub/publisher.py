@@ -211,6 +211,7 @@ class Publisher:
             return
         if not self.database.shared:
             self.link.publish(topic, payload, retain=True)
-        elif not self.link.publish(topic, payload, retain=True, confirm_s=self.confirm_s):
-            if self.link.connected:
-                self._unconfirmed[topic] = again
+            return
+        acknowledged = self.link.publish(topic, payload, retain=True, confirm_s=self.confirm_s)
+        if not acknowledged and self.link.connected:
+            self._unconfirmed[topic] = again

@@ -12,6 +12,7 @@ setting in upper case with dots turned into underscores, behind ``OPENSPACES_HUB
     OPENSPACES_HUB_ADD_CARD_BURST     add_card_burst
     OPENSPACES_HUB_ADD_CARD_PER_HOUR  add_card_per_hour
     OPENSPACES_HUB_STAFF_LOGIN_HOURS  staff_login_hours
+    OPENSPACES_HUB_FLEET_ALERT_AFTER_S fleet_alert_after_s
     OPENSPACES_HUB_BROKER_HOST        broker.host        (any BROKER_* variable turns MQTT on)
     OPENSPACES_HUB_BROKER_PORT        broker.port
     OPENSPACES_HUB_BROKER_USERNAME    broker.username
@@ -73,6 +74,8 @@ class HubSettings(BaseModel):
     add_card_burst: int = Field(default=10, ge=1, le=10_000)
     add_card_per_hour: float = Field(default=30.0, gt=0, le=1_000_000)
     staff_login_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    #: Seconds a door may be offline or show a wrong frame before the fleet page alerts.
+    fleet_alert_after_s: float = Field(default=180.0, gt=0, le=24 * 3600)
 
     @property
     def base_url(self) -> str:

@@ -1,8 +1,10 @@
 """A private PostgreSQL 15 server for tests, and a fresh database per test.
 
 :class:`PostgresCluster` runs ``initdb`` and ``pg_ctl`` from Debian's ``postgresql-15``
-(``/usr/lib/postgresql/15/bin``) in a temporary folder, listening on a free loopback port with
-its unix socket inside that folder, durability switched off for speed. Run as root, the server
+(``/usr/lib/postgresql/15/bin``; another installed version if 15 is not there;
+``$OPENSPACES_TEST_PG_BIN`` overrides) in a temporary folder (``/dev/shm`` when there is one),
+listening on a free loopback port with its unix socket inside that folder, durability switched
+off for speed. Run as root, the server
 runs as the ``postgres`` user (``initdb`` refuses root). :meth:`PostgresCluster.stop` stops it
 and removes its files. A missing PostgreSQL is an error, never a skip:
 ``deploy/dev/system-deps.sh`` installs it.
@@ -35,7 +37,8 @@ from sqlalchemy import Engine, create_engine, text
 from hub.db import open_database
 from hub.mosquitto import free_port
 
-PG_BIN = Path(os.environ.get("OPENSPACES_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+DEBIAN_PG = Path("/usr/lib/postgresql")
+PREFERRED_VERSION = "15"
 SUPERUSER = "postgres"
 TEMPLATE = "hub_template"
 #: Durability off (the data dies with the test run); loopback only; no background noise.
@@ -43,6 +46,16 @@ SERVER_OPTIONS = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
     "-c listen_addresses=127.0.0.1 -c max_connections=200 -c autovacuum=off"
 )
+
+
+def _server_binaries() -> Path:
+    """``$OPENSPACES_TEST_PG_BIN``, else Debian's PostgreSQL 15, else its newest version."""
+    if "OPENSPACES_TEST_PG_BIN" in os.environ:
+        return Path(os.environ["OPENSPACES_TEST_PG_BIN"])
+    installed = sorted(DEBIAN_PG.glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    preferred = [p for p in installed if p.parts[-3] == PREFERRED_VERSION]
+    chosen = preferred or installed[-1:]
+    return chosen[0].parent if chosen else DEBIAN_PG / PREFERRED_VERSION / "bin"
 
 
 def _scratch_folder() -> str | None:
@@ -128,7 +141,7 @@ class PostgresCluster:
             connection.execute(text(statement))
 
     def _run(self, program: str, *args: str) -> None:
-        binary = PG_BIN / program
+        binary = _server_binaries() / program
         if not binary.exists():
             raise PostgresError(
                 f"{binary} not found: install Debian's 'postgresql' package "

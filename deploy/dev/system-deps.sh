@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the demo and the tests use, when they are missing:
 # Mosquitto (the real broker), Chromium (browser tests), the DejaVu fonts (door frames), the
-# ShellCheck linter (the deploy scripts must pass it) and wrk (the HTTP benchmark).
+# ShellCheck linter (the deploy scripts must pass it), wrk (the HTTP benchmark) and PostgreSQL
+# (the hub's tests start a private server of their own from its binaries).
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -34,6 +34,7 @@ _MEANING = {
     415: "the body is not in a format this call reads",
     422: "the input is invalid; `detail` says which field and why",
     429: "too many requests from this client; try again later",
+    503: "the hub is not connected to the MQTT broker; try again shortly",
 }
 
 ResponsesDoc = dict[int | str, dict[str, Any]]

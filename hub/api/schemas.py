@@ -8,11 +8,11 @@ Text is stripped of surrounding whitespace before the limits apply.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hub.models import Node, Room, Session, Slot
+from hub.models import Room, Session, Slot
 from hub.snapshots import Links
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -115,19 +115,3 @@ class SessionCreated(SessionPublic):
     """The answer to a new card: ``edit_url`` is private, shown once (public calls only)."""
 
     edit_url: str | None = None
-
-
-class NodePublic(BaseModel):
-    node_id: str
-    room_id: str | None
-    panel: str | None
-    online: bool
-    last_seen: datetime | None
-    status: dict[str, Any] | None
-
-    @classmethod
-    def of(cls, node: Node, status: dict[str, Any] | None) -> NodePublic:
-        return cls(
-            node_id=node.node_id, room_id=node.room_id, panel=node.panel, online=node.online,
-            last_seen=node.last_seen, status=status,
-        )  # fmt: skip

@@ -35,11 +35,17 @@ def record_node_status(
     room_id: str | None = None,
     panel: str | None = None,
 ) -> Node:
-    """Store what a node reported. An unknown node is created (issue 5 will restrict this)."""
+    """Store what a node reported. An unknown node is created (the worker asks first).
+
+    ``last_seen`` becomes ``seen_at``, except for an ``offline`` status of a node already
+    offline (the broker's retained copy, redelivered when the hub reconnects): it keeps the
+    moment the node went offline, which the fleet's alerts count from.
+    """
     node = _node(db, node_id)
+    if online or node.online or node.last_seen is None:
+        node.last_seen = seen_at
     node.online = online
     node.last_status = status_json
-    node.last_seen = seen_at
     if node.room_id is None and room_id is not None and db.get(Room, room_id) is not None:
         node.room_id = room_id
     if panel is not None:

@@ -19,6 +19,7 @@ from hub.web import (
     board,
     cards,
     ideas,
+    staff_fleet,
     staff_layout,
     staff_login,
     staff_notices,
@@ -39,7 +40,7 @@ def install(app: FastAPI, clock: Clock) -> None:
                                                  per_hour=LOGIN_PER_HOUR)  # fmt: skip
     for module in (
         board, cards, ideas, staff_login, staff_sessions, staff_layout, staff_notices,
-        staff_records,
+        staff_records, staff_fleet,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,9 +1,8 @@
-"""Staff: the audit log (``/staff/audit``), the door fleet (``/staff/fleet``) and API tokens
-(``/staff/tokens``: create one, shown once; revoke)."""
+"""Staff: the audit log (``/staff/audit``) and API tokens (``/staff/tokens``: create one,
+shown once; revoke). The door fleet is :mod:`hub.web.staff_fleet`."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -43,17 +42,6 @@ def audit_page(
     older = entries[-1].id if len(entries) == PAGE_SIZE else None
     return render(request, "staff/audit.html", {"title": "Audit log", "rows": rows,
                                                 "older": older})  # fmt: skip
-
-
-@router.get("/staff/fleet")
-def fleet_page(request: Request, viewer: StaffViewer) -> Response:
-    """The door nodes: online, last seen, room, panel, versions, and a preview of the frame."""
-    hub = hub_of(request)
-    with hub.database.transaction() as db:
-        zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
-        names = {room.id: room.name for room in repo.list_rooms(db)}
-        nodes = [_node_row(node, names, zone) for node in repo.list_nodes(db)]
-    return render(request, "staff/fleet.html", {"title": "Door fleet", "nodes": nodes})
 
 
 @router.get("/staff/tokens")
@@ -97,14 +85,3 @@ def _tokens(
         "title": "API tokens", "tokens": tokens, "values": values, "errors": errors,
         "new_token": new_token, "done": done,
     }, status_code=code)  # fmt: skip
-
-
-def _node_row(node: Any, names: dict[str, str], zone: Any) -> dict[str, Any]:
-    status: dict[str, Any] = json.loads(node.last_status) if node.last_status else {}
-    seen = node.last_seen.astimezone(zone) if node.last_seen and zone else node.last_seen
-    return {
-        "node_id": node.node_id, "online": node.online, "last_seen": seen,
-        "room_id": node.room_id, "room_name": names.get(node.room_id or "", "—"),
-        "panel": node.panel or status.get("panel"), "software": status.get("software_version"),
-        "applied": status.get("applied_version"), "offset": status.get("clock_offset_s"),
-    }  # fmt: skip

@@ -13,6 +13,7 @@ from shared import wire
 from shared.clock import FakeClock
 from shared.render import NodeContext, frame_hash, get_panel, render_door
 from tests.hub.conftest import NOW, Seeded, TestClient, hub_of, seed
+from tests.hub.test_fleet import door_png_hash, full_room_a_with_room_b_open
 
 PANEL = "phat-ssd1608-red"
 
@@ -102,3 +103,14 @@ def test_each_app_has_its_own_registry(tmp_path: Path, clock: FakeClock) -> None
     rooms = (("method", "GET"), ("route", "/api/v1/rooms"), ("status", "200"))
     assert ("openspaces_http_request_duration_seconds_count", rooms) in first_samples
     assert ("openspaces_http_request_duration_seconds_count", rooms) not in second_samples
+
+
+def test_a_full_room_suggesting_others_is_not_a_mismatch(
+    client: TestClient, seeded: Seeded
+) -> None:
+    """The gauge uses the fleet page's rule: "also on now" is part of the expected frame."""
+    full_room_a_with_room_b_open(client, seeded)
+    report(client, "door-a", True, frame_hash=door_png_hash(client, "room-a", NOW, PANEL))
+    samples = scrape(client)
+    assert samples[("openspaces_frames_mismatched", ())] == 0
+    assert samples[("openspaces_fleet_alerts", (("kind", "wrong_frame"),))] == 0

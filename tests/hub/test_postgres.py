@@ -113,6 +113,15 @@ def test_migrations_reach_head_on_an_empty_database_and_run_again(
         database.dispose()
 
 
+def test_hubs_starting_together_migrate_once(cluster: PostgresCluster) -> None:
+    url = cluster.new_database(migrated=False)
+    opened = all_at_once(3, lambda n: open_database(url))
+    assert all(isinstance(database, Database) for database in opened), opened
+    for database in opened:
+        assert isinstance(database, Database)
+        database.dispose()
+
+
 def test_a_bare_postgresql_url_gets_the_psycopg_driver(cluster: PostgresCluster) -> None:
     url = cluster.new_database().replace("postgresql+psycopg://", "postgresql://")
     database = open_database(url)

@@ -24,10 +24,12 @@ from hub import repository as repo
 from hub.app import create_app
 from hub.db import Database
 from hub.models import AuditEntry, ProcessedEvent
+from hub.mosquitto import acl_text
 from hub.mqtt_link import Incoming
-from hub.settings import BrokerSettings, HubSettings
+from hub.settings import BrokerSettings, HubSettings, load_settings
 from shared import wire
 from shared.clock import FakeClock
+from shared.errors import ConfigError
 from shared.topics import Topics
 from tests.conftest import Broker
 from tests.hub.conftest import NOW, Seeded, TestClient, hub_of, seed, staff, wait_until
@@ -111,7 +113,7 @@ def hubs(cluster: PostgresCluster, broker: Broker, clock: FakeClock) -> Iterator
         second = stack.enter_context(TestClient(create_app(second_settings, clock=clock)))
         pair = TwoHubs(first, second, seeded, session_ids, watcher, stack)
         # Each hub republishes every room once on connect: two copies of the stored version.
-        wait_until(lambda: all(_copies_of_stored(pair, room) == 2 for room in ROOMS))
+        wait_until(lambda: all(_copies_of_stored(pair, room) == 2 for room in ROOMS), 30)
         yield pair
 
 
@@ -163,7 +165,7 @@ def test_versions_strictly_increase_and_the_retained_copy_is_the_newest(
     for editor in editors:
         editor.join(60)
     stored = hubs.stored_versions()
-    wait_until(lambda: all(hubs.watcher.snapshots(r)[-1].version == stored[r] for r in ROOMS))
+    wait_until(lambda: all(hubs.watcher.snapshots(r)[-1].version == stored[r] for r in ROOMS), 30)
     for room in ROOMS:
         during = [s.version for s in hubs.watcher.snapshots(room)[seen_before[room] :]]
         assert len(during) >= 12, during  # both hubs' edits, each a new snapshot
@@ -204,7 +206,11 @@ def test_a_button_event_is_applied_once_whichever_hub_gets_it(
         pressed = uuid.uuid4().hex
         for _ in range(3):  # a redelivered press: the share group hands copies to both hubs
             _press(door, session_id, True, pressed)
+        wait_until(lambda: _applied(hubs) == (1, 1, True))
+        # Presses a person makes, one after the other (docs/scaling.md: presses closer than
+        # the hubs' few milliseconds may be applied in either order).
         _press(door, session_id, False, uuid.uuid4().hex)
+        wait_until(lambda: _applied(hubs) == (2, 2, False))
         _press(door, session_id, True, uuid.uuid4().hex)
         wait_until(lambda: _applied(hubs) == (3, 3, True))
     finally:
@@ -266,3 +272,36 @@ def test_a_peer_edit_reaches_the_other_hubs_board_and_its_will_is_answered(
 
 def _hub_state(payload: bytes) -> str:
     return wire.decode(wire.HubStatus, payload).state
+
+
+def test_every_hub_user_gets_the_whole_tree_and_nodes_their_subtree() -> None:
+    acl = acl_text("hub-1", other_hub_users=["hub-2", "hub-1"])
+    assert acl.count("topic readwrite openspaces/v1/#") == 2
+    assert "user hub-1\ntopic readwrite openspaces/v1/#\nuser hub-2\n" in acl
+    assert "pattern write openspaces/v1/nodes/%u/events" in acl
+
+
+def test_the_share_group_is_a_long_secret() -> None:
+    group = secrets.token_urlsafe(18)
+    loaded = load_settings(None, {"OPENSPACES_HUB_BROKER_SHARE_GROUP": group})
+    assert loaded.broker is not None
+    assert loaded.broker.share_group == group
+    with pytest.raises(ConfigError, match="share_group"):
+        load_settings(None, {"OPENSPACES_HUB_BROKER_SHARE_GROUP": "hubs"})
+
+
+def test_a_snapshot_the_broker_did_not_acknowledge_is_sent_again(
+    hubs: TwoHubs, broker: Broker
+) -> None:
+    publisher = hub_of(hubs.first).publisher
+    publisher.confirm_s = 0.2
+    broker.process.pause()
+    try:
+        _edit_titles(hubs.first, hubs, "Frozen", 1)  # waits 0.2 s for room-a, then not at all
+    finally:
+        broker.process.resume()
+    stored = hubs.stored_versions()
+    wait_until(lambda: all(hubs.watcher.snapshots(r)[-1].version == stored[r] for r in ROOMS), 30)
+    assert publisher.republish_unconfirmed() == len(ROOMS)
+    assert publisher.republish_unconfirmed() == 0  # acknowledged this time
+    wait_until(lambda: all(_copies_of_stored(hubs, room) == 2 for room in ROOMS), 30)

@@ -77,7 +77,8 @@ def test_staff_operations_document_401(client: TestClient) -> None:
     document = openapi(client)
     staff_only = [
         ("/api/v1/nodes", "get"), ("/api/v1/export/sessions.csv", "get"),
-        ("/api/v1/import/sessions.csv", "post"),
+        ("/api/v1/import/sessions.csv", "post"), ("/api/v1/nodes/{node_id}/identify", "post"),
+        ("/api/v1/nodes/{node_id}/room", "put"),
     ]  # fmt: skip
     for path, method in staff_only:
         assert "401" in document["paths"][path][method]["responses"], path

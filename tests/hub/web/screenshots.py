@@ -7,21 +7,25 @@ drives Debian's Chromium at a laptop and a phone size.
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 from hub import repository as repo
 from hub.db import open_database
 from hub.demo.sample import sample_plan
-from hub.demo.seed import seed
+from hub.demo.seed import register_nodes, seed
+from hub.fleet import expected_frames
 from hub.repo import ideas
 from hub.settings import HubSettings
+from shared import wire
 from shared.clock import FakeClock
+from shared.render.panels import PANELS
 from tests.hub.web.browser import PHONE, launch_chromium
 from tests.hub.web.conftest import STAFF_PASSWORD, STAFF_USER, add_staff, serve
 
@@ -29,13 +33,17 @@ from tests.hub.web.conftest import STAFF_PASSWORD, STAFF_USER, add_staff, serve
 AT = datetime(2027, 5, 15, 18, 30, tzinfo=UTC)
 TIMEZONE = "America/New_York"
 LAPTOP: ViewportSize = {"width": 1440, "height": 900}
+#: (node id, room, panel, what it shows): the hub's frame, a wrong one, or none (offline).
 NODES = [
-    ("door-1", "room-250a", "impression-7.3-spectra6", True, 0.2),
-    ("door-2", "room-250b", "what-ssd1683-red", True, -0.4),
-    ("door-3", "room-250c", "impression-5.7-7colour", True, 0.1),
-    ("door-4", "room-251", "phat-ssd1608-red", False, 1.8),
-    ("door-5", "room-252", "impression-13.3-spectra6", True, 0.0),
+    ("door-1", "room-250a", "impression-7.3-spectra6", "right"),
+    ("door-2", "room-250b", "what-ssd1683-red", "right"),
+    ("door-3", "room-250c", "impression-5.7-7colour", "wrong"),
+    ("door-4", "room-251", "phat-ssd1608-red", "offline"),
+    ("door-5", "room-252", "impression-13.3-spectra6", "right"),
 ]
+#: The hub starts (and publishes every room) this long before the screenshots are taken.
+STARTED_BEFORE = timedelta(minutes=15)
+CLOCK_OFFSETS = {"door-1": 0.2, "door-2": -0.4, "door-3": 0.1, "door-4": 1.8, "door-5": 84.0}
 
 
 def prepare(database_url: str) -> None:
@@ -43,20 +51,46 @@ def prepare(database_url: str) -> None:
     database = open_database(database_url)
     try:
         seed(database, sample_plan(AT, TIMEZONE))
+        register_nodes(database, [(node_id, room, panel) for node_id, room, panel, _ in NODES])
         with database.transaction() as db:
             repo.add_announcement(db, "Lunch is served in Hall B until 13:30")
             ideas.add_idea(db, "Rust extensions for Python", "PyO3, maturin, war stories.",
                            "Noor", AT)  # fmt: skip
-            for node_id, room_id, panel, online, offset in NODES:
-                status = {"software_version": "0.1.0", "applied_version": 42,
-                          "clock_offset_s": offset, "panel": panel}  # fmt: skip
-                repo.record_node_status(
-                    db, node_id, online=online, status_json=json.dumps(status), seen_at=AT,
-                    room_id=room_id, panel=panel,
-                )  # fmt: skip
     finally:
         database.dispose()
     add_staff(database_url)
+
+
+def report_nodes(database_url: str) -> None:
+    """What the five doors reported, once the running hub has published every room: three
+    show the hub's frame, door-3 a wrong one since 14:21, door-4 went offline at 14:12, and
+    door-5's clock is 84 s fast."""
+    database = open_database(database_url)
+    try:
+        with database.transaction() as db:
+            rooms = {row.room_id: wire.RoomSnapshot.model_validate_json(row.payload)
+                     for row in repo.stored_snapshots(db)}  # fmt: skip
+            for node_id, room_id, panel, shows in NODES:
+                expected = expected_frames(node_id, room_id, rooms, PANELS[panel], AT)
+                _report(db, node_id, panel, shows, expected)
+    finally:
+        database.dispose()
+
+
+def _report(db: Any, node_id: str, panel: str, shows: str, expected: Sequence[str]) -> None:
+    refreshed = AT - timedelta(minutes=9) if shows == "wrong" else AT - STARTED_BEFORE
+    status = wire.NodeStatus(
+        node_id=node_id, state="online", software_version="0.1.0", panel=panel,
+        applied_version=41 if shows == "wrong" else 42, applied_epoch="demo",
+        frame_hash="f" * 32 if shows == "wrong" else (expected[0] if expected else None),
+        last_refresh_at=refreshed, last_refresh_s=12.0, clock_offset_s=CLOCK_OFFSETS[node_id],
+    )  # fmt: skip
+    repo.record_node_status(db, node_id, online=True, status_json=status.model_dump_json(),
+                            seen_at=refreshed)  # fmt: skip
+    if shows == "offline":
+        gone = status.model_copy(update={"state": "offline"})
+        repo.record_node_status(db, node_id, online=False, status_json=gone.model_dump_json(),
+                                seen_at=AT - timedelta(minutes=18))  # fmt: skip
 
 
 def shoot(base: str, out: Path) -> None:
@@ -96,7 +130,10 @@ def main(out: Path) -> None:
             database_url=f"sqlite:///{folder}/hub.db", public_url="https://board.example.org"
         )
         prepare(settings.database_url)
-        for base in serve(settings, FakeClock(AT)):
+        clock = FakeClock(AT - STARTED_BEFORE)
+        for base in serve(settings, clock):
+            clock.set(AT)
+            report_nodes(settings.database_url)
             shoot(base, out)
 
 
