@@ -236,8 +236,11 @@ class MqttLink:
         log.info("connected to broker %s:%d", self.broker.host, self.broker.port)
         self._stalled.clear()
         self._connected.set()
-        self.publish_status()
+        # Subscribe before saying "online": a node resends its outbox when it sees the hub
+        # online, and the broker handles our packets in order, so those events find the
+        # subscription in place.
         client.subscribe(self._subscriptions())
+        self.publish_status()
         self.inbox.put(Connected())
 
     def _subscriptions(self) -> list[tuple[str, SubscribeOptions]]:
