@@ -11,6 +11,7 @@ import sys
 BENCHMARKS = {
     "edit-latency": "benchmarks.edit_latency",
     "render": "benchmarks.render",
+    "refreshes": "benchmarks.refreshes",
     "node-process": "benchmarks.node_process",
     "hub-http": "benchmarks.hub_http",
     "faults": "benchmarks.faults",
