@@ -37,9 +37,7 @@ class DoorButton:
     """The host's button: a short press toggles full, a long hold asks for diagnostics.
 
     A press counts when the button is released before ``hold_s``; holding it that long calls
-    ``on_hold`` instead (on a timer thread that exists only while the button is down: gpiozero's
-    own hold detection polls ten times a second for the whole life of the node), and its
-    release is not a press. Debounce
+    ``on_hold`` instead (on gpiozero's hold thread), and its release is not a press. Debounce
     is ours, on ``clock.monotonic()`` (gpiozero's ``bounce_time`` does nothing on mock pins):
     a press that starts less than ``debounce_s`` after the last release is contact chatter and
     is ignored. With a clock that does not move (a fake one), advance it by ``debounce_s``
@@ -64,11 +62,10 @@ class DoorButton:
         self._lock = threading.Lock()
         self._down = False
         self._last_release = float("-inf")
-        self._hold_s = hold_s
-        self._hold_timer: threading.Timer | None = None
-        self._button = Button(pin, pull_up=True, pin_factory=pin_factory)
+        self._button = Button(pin, pull_up=True, hold_time=hold_s, pin_factory=pin_factory)
         self._button.when_pressed = self._pressed
         self._button.when_released = self._released
+        self._button.when_held = self._held
 
     def _pressed(self) -> None:
         with self._lock:
@@ -76,22 +73,13 @@ class DoorButton:
                 log.debug("button chatter ignored")
                 return
             self._down = True
-            self._hold_timer = threading.Timer(self._hold_s, self._held)
-            self._hold_timer.daemon = True
-            self._hold_timer.start()
 
     def _released(self) -> None:
         with self._lock:
             counted, self._down = self._down, False
             self._last_release = self._clock.monotonic()
-            self._cancel_hold()
         if counted:
             self._on_press()
-
-    def _cancel_hold(self) -> None:
-        if self._hold_timer is not None:
-            self._hold_timer.cancel()
-            self._hold_timer = None
 
     def _held(self) -> None:
         with self._lock:
@@ -101,8 +89,6 @@ class DoorButton:
 
     def close(self) -> None:
         """Release the pin."""
-        with self._lock:
-            self._cancel_hold()
         self._button.close()
 
 
