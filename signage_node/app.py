@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import math
-import queue
 import threading
 import time
 from datetime import datetime
@@ -50,6 +49,7 @@ from signage_node.events import (
     Wake,
 )
 from signage_node.hardware import DoorButton, DoorLed
+from signage_node.inbox import Flush, Inbox
 from signage_node.mqtt_link import Link, LinkFactory, NodeLink
 from signage_node.presses import Presses
 from signage_node.refresh import RefreshGate
@@ -62,22 +62,6 @@ log = logging.getLogger(__name__)
 MAX_WAIT_S = 60.0
 #: Wake a little after a planned moment rather than a little before it.
 BOUNDARY_MARGIN_S = 0.005
-
-
-class _Flush:
-    """``done`` is set once every event queued before this one has been handled; ``refreshing``
-    then tells whether a refresh was running."""
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.refreshing = False
-
-
-class _Stop:
-    """Ends the loop."""
-
-
-_Item = NodeEvent | _Flush | _Stop
 
 
 class Node:
@@ -101,9 +85,9 @@ class Node:
         self._clock = clock
         self._display = display
         self._pin_factory = pin_factory
-        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
-        self._link: Link = link_factory(settings, self._queue.put)
-        self._worker = DisplayWorker(display, clock, self._queue.put)
+        self._inbox = Inbox()
+        self._link: Link = link_factory(settings, self._inbox.put)
+        self._worker = DisplayWorker(display, clock, self._inbox.put)
         self._config_cache = ConfigCache.in_folder(settings.state_dir)
         self._state = DoorState(
             settings.node_id, None, settings.offline_after_beats, clock.monotonic(), clock.now()
@@ -145,8 +129,8 @@ class Node:
         self._door.led = DoorLed(self.settings.led_pin, pin_factory=self._pin_factory)
         self._button = DoorButton(
             self.settings.button_pin,
-            on_press=lambda: self._queue.put(ButtonPressed()),
-            on_hold=lambda: self._queue.put(ButtonHeld()),
+            on_press=lambda: self._inbox.put(ButtonPressed()),
+            on_hold=lambda: self._inbox.put(ButtonHeld()),
             clock=self._clock,
             debounce_s=self.settings.debounce_s,
             hold_s=self.settings.hold_s,
@@ -161,7 +145,7 @@ class Node:
         """Stop the pins, the loop, the display worker and the link, joining their threads."""
         if self._button is not None:
             self._button.close()
-        self._queue.put(_Stop())
+        self._inbox.close()
         if self._thread.is_alive():
             self._thread.join(timeout)
         self._worker.stop(timeout)
@@ -172,7 +156,7 @@ class Node:
 
     def wake(self) -> None:
         """Make the loop look at the clock now (tests move a fake clock, then wake)."""
-        self._queue.put(Wake())
+        self._inbox.put(Wake())
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Block until queued events are handled, the refreshes they started are done and the
@@ -182,8 +166,7 @@ class Node:
         """
         deadline = time.monotonic() + timeout
         while True:
-            flush = _Flush()
-            self._queue.put(flush)
+            flush = self._inbox.flush()
             if not flush.done.wait(max(0.0, deadline - time.monotonic())):
                 return False
             if not flush.refreshing:
@@ -194,7 +177,7 @@ class Node:
     # -- the loop -----------------------------------------------------------------------
 
     def _run(self) -> None:
-        changed, flushes = True, list[_Flush]()
+        changed, flushes = True, list[Flush]()
         while True:
             if changed:
                 self._update_door()
@@ -216,29 +199,23 @@ class Node:
         state = self._state
         self._link.watch(state.room_id, state.current_full(self._clock.now()))
 
-    def _next_batch(self) -> tuple[bool, list[_Flush]] | None:
+    def _next_batch(self) -> tuple[bool, list[Flush]] | None:
         """Wait for events or the planned wake, apply the events; None once told to stop.
 
         Returns whether the door may look different, which it may also once the planned wake
         time has come (whether or not events arrived first), and the flushes to answer.
         """
-        try:
-            timeout = max(0.0, self._wake_mono - self._clock.monotonic())
-            item: _Item | None = self._queue.get(timeout=timeout)
-        except queue.Empty:
+        items = self._inbox.drain(max(0.0, self._wake_mono - self._clock.monotonic()))
+        if items is None:
             return True, []
-        changed, flushes = False, list[_Flush]()
-        while item is not None:
-            if isinstance(item, _Stop):
-                return None
-            if isinstance(item, _Flush):
+        changed, flushes = False, list[Flush]()
+        for item in items:
+            if isinstance(item, Flush):
                 flushes.append(item)
             else:
                 changed = self._handle(item) or changed
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                item = None
+        if self._inbox.stopped:
+            return None
         return changed or self._clock.monotonic() >= self._planned_mono, flushes
 
     def _plan(self) -> float:

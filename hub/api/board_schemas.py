@@ -7,9 +7,9 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
-from hub.api.schemas import Description, HostText, Title
+from hub.api.schemas import Body, Description, HostText, Title
 from hub.models import Announcement, AuditEntry, BlockedSlot, Day, Idea, Slot
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -21,18 +21,14 @@ AnnouncementText = Annotated[
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RoomCreate(_Body):
+class RoomCreate(Body):
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
     name: Name
     capacity: Capacity | None = None
     location: Location | None = None
 
 
-class RoomUpdate(_Body):
+class RoomUpdate(Body):
     """Only the fields sent change; ``capacity: null`` makes it unknown, ``location: ""`` none."""
 
     name: Name | None = None
@@ -41,7 +37,7 @@ class RoomUpdate(_Body):
     position: Annotated[int, Field(ge=0, le=10_000)] | None = None
 
 
-class DayCreate(_Body):
+class DayCreate(Body):
     """Slots from ``first_hour`` to ``last_hour`` (exclusive), local time of the event."""
 
     date: date
@@ -58,11 +54,11 @@ class DayPublic(BaseModel):
         return cls(date=day.date, slot_ids=[s.id for s in slots if s.day_id == day.id])
 
 
-class SlotCreate(_Body):
+class SlotCreate(Body):
     start: AwareDatetime
 
 
-class BlockCreate(_Body):
+class BlockCreate(Body):
     room_id: str
     slot_id: int
     label: Label
@@ -79,7 +75,7 @@ class BlockOut(BaseModel):
         return cls(id=block.id, room_id=block.room_id, slot_id=block.slot_id, label=block.label)
 
 
-class AnnouncementCreate(_Body):
+class AnnouncementCreate(Body):
     """Site-wide without ``room_id``; no ``expires_at`` means until withdrawn."""
 
     text: AnnouncementText
@@ -120,13 +116,13 @@ class AuditOut(BaseModel):
         )  # fmt: skip
 
 
-class IdeaCreate(_Body):
+class IdeaCreate(Body):
     title: Title
     description: Description = ""
     proposer: HostText = ""
 
 
-class IdeaHost(_Body):
+class IdeaHost(Body):
     """Taking an idea up: where, and who hosts; title and description default to the idea's."""
 
     room_id: str

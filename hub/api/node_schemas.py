@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from hub.api.schemas import Body
 from hub.fleet import AlertKind, FrameState, NodeHealth
 from shared.wire import TopicId
 
@@ -58,9 +59,7 @@ class NodePublic(BaseModel):
         )  # fmt: skip
 
 
-class RoomAssignment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RoomAssignment(Body):
     room_id: TopicId | None = Field(description="the room the node shows; null: no room")
 
 

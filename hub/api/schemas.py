@@ -22,7 +22,9 @@ HostText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
-class _Body(BaseModel):
+class Body(BaseModel):
+    """A request body: a field the model does not name is a 422, not silently dropped."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -58,7 +60,7 @@ class SlotPublic(BaseModel):
         return cls(id=slot.id, day=slot.day.date, start=slot.start, end=slot.end, blocked=blocked)
 
 
-class SessionCreate(_Body):
+class SessionCreate(Body):
     room_id: str
     slot_id: RowId
     title: Title
@@ -67,7 +69,7 @@ class SessionCreate(_Body):
     host_handle: HostText = ""
 
 
-class SessionUpdate(_Body):
+class SessionUpdate(Body):
     """Only the fields sent change. ``room_id``/``slot_id`` move; ``status`` cancels/restores."""
 
     title: Title | None = None
@@ -79,7 +81,7 @@ class SessionUpdate(_Body):
     status: Literal["scheduled", "cancelled"] | None = None
 
 
-class FullUpdate(_Body):
+class FullUpdate(Body):
     full: bool
 
 

@@ -7,41 +7,23 @@ reconnect. Frozen (SIGSTOP): nodes notice, show "offline since", and recover aft
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from hub.demo.runner import Demo, DemoOptions
-from hub.mosquitto import free_port
+from hub.demo.runner import Demo
+from tests.reliability.conftest import running_demo, wait_until
 
 NODES = 10
 
 
-def wait_until(check: Callable[[], bool], timeout: float) -> float:
-    """Seconds until ``check()`` held; fails after ``timeout``."""
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"condition not reached within {timeout} s")
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 @pytest.fixture
 def system(tmp_path: Path) -> Iterator[Demo]:
-    options = DemoOptions(tmp_path, port=free_port(), nodes=NODES, heartbeat_s=1.0,
-                          node_keepalive_s=5)  # fmt: skip
-    demo = Demo(options)
-    demo.start()
-    try:
-        assert demo.wait_for_frames(60)
+    with running_demo(tmp_path, nodes=NODES) as demo:
         yield demo
-    finally:
-        demo.stop()
 
 
 def retitle_current_session(demo: Demo, room_id: str, title: str) -> None:

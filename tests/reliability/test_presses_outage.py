@@ -11,7 +11,7 @@ the outage and a new node process (a new :class:`Node` on the same state folder)
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,39 +21,25 @@ from gpiozero.pins.mock import MockFactory
 from sqlalchemy import select
 
 from hub.db import open_database
-from hub.demo.runner import Demo, DemoOptions, SimulatedNode
+from hub.demo.runner import Demo, SimulatedNode
 from hub.models import ProcessedEvent
-from hub.mosquitto import MosquittoProcess, free_port
+from hub.mosquitto import MosquittoProcess
 from shared.clock import SystemClock
 from shared.render.panels import PANELS
 from shared.wire import ButtonEvent
 from signage_node.app import Node
 from signage_node.display import PngDisplay
 from signage_node.outbox import Outbox
+from tests.reliability.conftest import running_demo, wait_until
 
 #: More than the nodes' debounce (0.05 s), so every press counts.
 PRESS_GAP_S = 0.15
 
 
-def wait_until(check: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not reached within {timeout} s")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def system(tmp_path: Path) -> Iterator[Demo]:
-    options = DemoOptions(tmp_path, port=free_port(), nodes=2, heartbeat_s=1.0,
-                          node_keepalive_s=5)  # fmt: skip
-    demo = Demo(options)
-    demo.start()
-    try:
-        assert demo.wait_for_frames(60)
+    with running_demo(tmp_path, nodes=2) as demo:
         yield demo
-    finally:
-        demo.stop()
 
 
 def kill_broker(demo: Demo) -> MosquittoProcess:

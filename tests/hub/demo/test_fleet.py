@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from hub.demo.runner import STAFF_USER, Demo, DemoOptions, SimulatedNode
 from hub.mosquitto import free_port
-from tests.hub.demo.test_runner import wait_until
+from tests.hub.conftest import wait_until
 from tests.hub.web.browser import launch_chromium
 
 TIMEOUT_S = 20.0
@@ -33,13 +33,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         yield running
     finally:
         running.stop()
-
-
-@pytest.fixture
-def api(demo: Demo) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {demo.staff_token}"}
-    with httpx.Client(base_url=demo.hub_url, headers=headers, timeout=10) as client:
-        yield client
 
 
 def fleet_entry(api: httpx.Client, node_id: str) -> dict[str, Any]:

@@ -3,8 +3,7 @@ PNGs, and the gpiozero button on its mock pin, all started by the demo's own run
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,7 @@ import pytest
 
 from hub.demo.runner import Demo, DemoOptions, SimulatedNode
 from hub.mosquitto import free_port
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.02)
+from tests.hub.conftest import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +25,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         yield running
     finally:
         running.stop()
-
-
-@pytest.fixture
-def api(demo: Demo) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {demo.staff_token}"}
-    with httpx.Client(base_url=demo.hub_url, headers=headers, timeout=10) as client:
-        yield client
 
 
 def current_session(api: httpx.Client, room_id: str) -> dict[str, Any]:
