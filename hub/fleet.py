@@ -7,7 +7,7 @@ and the hub's clock.
 **Expected frames.** A node draws its room's latest snapshot with the same renderer and the
 same context as ``GET /api/v1/rooms/{id}/door.png`` ("also on now" from every stored snapshot),
 so the hub can compare hashes. A node starts its refresh up to one panel refresh (``refresh_s``)
-before the door's words change (:func:`signage_node.refresh.door_time`), so in that window
+before the door's words change (:func:`shared.doortime.door_time`), so in that window
 both the frame for *now* and the frame for each change within the window are accepted
 (:func:`expected_frames`). A node the hub assigned no room is expected to show "Not assigned".
 
@@ -38,12 +38,12 @@ from pydantic import ValidationError
 
 from hub import repository as repo
 from hub.db import Database
+from shared.doortime import next_change
 from shared.render import DoorView, NodeContext, Panel, door_view, draw_frame, frame_hash
 from shared.render.panels import PANELS
 from shared.render.suggestions import also_on_now
 from shared.schedule import now_and_next
 from shared.wire import NodeStatus, RoomSnapshot
-from signage_node.refresh import next_change
 
 log = logging.getLogger(__name__)
 

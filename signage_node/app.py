@@ -8,7 +8,7 @@ Threads and who owns what::
                                                   └──▶ display worker: display.show(frame)
 
 The loop applies events, then works out the door's words (:func:`shared.render.door_view`)
-for the door's time (:func:`signage_node.refresh.door_time`: a slot boundary less than one
+for the door's time (:func:`shared.doortime.door_time`: a slot boundary less than one
 refresh away counts as reached), draws a frame only when the words changed, and offers it to
 the :class:`~signage_node.refresh.RefreshGate`, which hands it to the display worker when the
 glass may take it. The LED answers before any of that. Between events the loop waits on the

@@ -68,8 +68,8 @@ class NodeSettings(BaseModel):
     takes "A"-"D", the Impression boards' own buttons.
 
     ``refresh_lead_s`` and ``min_refresh_interval_s`` (None: derived, see
-    :attr:`refresh_lead` and :attr:`min_refresh_interval`) tune the refresh policy of
-    :mod:`signage_node.refresh`.
+    :attr:`refresh_lead` and :attr:`min_refresh_interval`) tune the refresh policy:
+    :func:`shared.doortime.door_time` and :mod:`signage_node.refresh`.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -1,7 +1,7 @@
 """What people at the door see: the LED, and the frame on the glass, kept in step with the state.
 
 :class:`Door` belongs to the node's loop thread. It works out the door's time
-(:func:`~signage_node.refresh.door_time`), the words (:func:`shared.render.door_view`), draws a
+(:func:`~shared.doortime.door_time`), the words (:func:`shared.render.door_view`), draws a
 frame only when the words changed, and lets its :class:`~signage_node.refresh.RefreshGate` hand
 frames to the display worker. The LED is set first, so it never waits for a drawing.
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from shared.doortime import door_time, next_change
 from shared.render import DoorView, NodeContext, Panel, door_view, draw_frame, frame_hash
 from shared.render.suggestions import also_on_now
 from shared.wire import RoomSnapshot
 from signage_node.display_worker import DisplayWorker
 from signage_node.hardware import DoorLed, LedPattern
-from signage_node.refresh import RefreshGate, door_time, next_change
+from signage_node.refresh import RefreshGate
 from signage_node.state import DoorState
 from signage_node.status import diagnostic_facts
 
