@@ -100,7 +100,11 @@ def test_every_acknowledged_write_survives_a_hub_kill(hub: tuple[HubProcess, See
     threads = [threading.Thread(target=writer, args=(sid,)) for sid in session_ids]
     for thread in threads:
         thread.start()
-    time.sleep(1.5)
+    deadline = time.monotonic() + 30
+    while not all(count > 2 for count in acknowledged.values()):  # every writer going
+        assert time.monotonic() < deadline, "the burst never got going"
+        time.sleep(0.05)
+    time.sleep(0.3)
     process.kill()
     stop.set()
     for thread in threads:
