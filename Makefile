@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: demo test lint typecheck pytest bench gallery screenshots faults system-deps clean help
+.PHONY: demo test lint typecheck pytest bench gallery screenshots faults system-deps demo-deps clean help
 
 help:
 	@echo "make demo   - run hub, private Mosquitto and simulated doors (ARGS='--duration 60')"
@@ -20,9 +20,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 system-deps:
-	@bash deploy/dev/system-deps.sh
+	@bash deploy/dev/system-deps.sh test
 
-demo: $(STAMP) system-deps
+demo-deps:
+	@bash deploy/dev/system-deps.sh demo
+
+demo: $(STAMP) demo-deps
 	$(BIN)/openspaces demo --out var/demo --port 8000 $(ARGS)
 
 lint: $(STAMP)

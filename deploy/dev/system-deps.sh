@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that the demo and the tests use, when they are missing:
-# Mosquitto (the real broker), Chromium (browser tests), the DejaVu fonts (door frames), the
-# ShellCheck linter (the deploy scripts must pass it), wrk (the HTTP benchmark) and PostgreSQL
-# (the hub's tests start a private server of their own from its binaries).
+# Installs the Debian packages that the demo or the tests use, when they are missing.
+#   system-deps.sh demo   Mosquitto (the real broker) and the DejaVu fonts (door frames)
+#   system-deps.sh [test] those, and Chromium (browser tests), the ShellCheck linter (the
+#                         deploy scripts must pass it), wrk (the HTTP benchmark) and PostgreSQL
+#                         (the hub's tests start a private server of their own from its binaries)
 set -euo pipefail
 
+purpose=${1:-test}
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
-command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+if [ "$purpose" != demo ]; then
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+    command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
