@@ -13,7 +13,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from paho.mqtt.client import Client, MQTTMessage, MQTTv5
 from paho.mqtt.enums import CallbackAPIVersion
 from PIL import Image
 
+from benchmarks.hub_api import current_sessions
 from benchmarks.report import summary_ms, write_section
 from hub.demo.runner import Demo, DemoOptions
 from hub.mosquitto import MosquittoProcess, free_port
@@ -68,22 +68,10 @@ class Result:
     round_trips: list[float] = field(default_factory=list)
 
 
-def current_session_id(api: httpx.Client) -> int:
-    now = datetime.now(UTC)
-    for session in api.get("/api/v1/sessions", params={"room_id": ROOM}).json():
-        start, end = (
-            datetime.fromisoformat(session["start"]),
-            datetime.fromisoformat(session["end"]),
-        )
-        if start <= now < end and session["status"] == "scheduled":
-            return int(session["id"])
-    raise RuntimeError(f"no session on now in {ROOM}")
-
-
 def measure_edits(demo: Demo, display: TimedDisplay, result: Result) -> None:
     headers = {"Authorization": f"Bearer {demo.staff_token}"}
     with httpx.Client(base_url=demo.hub_url, headers=headers, timeout=10) as api:
-        session_id = current_session_id(api)
+        session_id = current_sessions(api, ROOM)[ROOM]
         for number in range(EDITS):
             sent = time.perf_counter()
             answer = api.patch(

@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.hub_api import retitle_current_session, staff_client
 from benchmarks.report import write_section
 from hub.demo.runner import Demo, DemoOptions
 from hub.mosquitto import free_port
-from tests.reliability.test_broker_faults import retitle_current_session
 
 NODES = 50
 RESTARTS = 5
@@ -43,7 +43,8 @@ def broker_restart(demo: Demo, title: str) -> float:
     broker.kill()
     for saved in broker.files.folder.glob("mosquitto.db*"):
         saved.unlink()
-    retitle_current_session(demo, ROOM, title)
+    with staff_client(demo.hub_url, demo.staff_token) as api:
+        retitle_current_session(api, ROOM, title)
     broker.start()
 
     def caught_up() -> bool:

@@ -32,6 +32,7 @@ from typing import IO
 import httpx
 
 from benchmarks.edit_latency import Result, measure_round_trips
+from benchmarks.hub_api import current_sessions
 from benchmarks.report import summary_ms, write_section
 from hub import repository as repo
 from hub.auth import create_staff_token
@@ -197,19 +198,6 @@ class Fleet:
             self.hub.wait(30)
         if self.broker is not None:
             self.broker.stop()
-
-
-def current_sessions(api: httpx.Client) -> dict[str, int]:
-    now = datetime.now(UTC)
-    found = {}
-    for session in api.get("/api/v1/sessions").json():
-        start, end = (
-            datetime.fromisoformat(session["start"]),
-            datetime.fromisoformat(session["end"]),
-        )
-        if start <= now < end and session["status"] == "scheduled":
-            found[session["room_id"]] = int(session["id"])
-    return found
 
 
 def measure(fleet: Fleet, result: Result) -> list[float]:
