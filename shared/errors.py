@@ -4,7 +4,9 @@ OpenSpacesError            every error this project raises on purpose
 ├── PayloadError           an MQTT payload that is not JSON, has the wrong schema
 │                          version or fails validation (also a ValueError)
 ├── TopicError             a topic or an id that cannot be part of our topic tree
-└── ConfigError            a configuration file or variable that is missing or wrong
+├── ConfigError            a configuration file or variable that is missing or wrong
+└── PanelError             the e-ink panel did not refresh (its driver failed, or took
+                           too long and was stopped); also a RuntimeError
 """
 
 from __future__ import annotations
@@ -33,3 +35,7 @@ class ConfigError(OpenSpacesError, ValueError):
         self.key = key
         self.problem = problem
         super().__init__(f"{source}: {key}: {problem}")
+
+
+class PanelError(OpenSpacesError, RuntimeError):
+    """The e-ink panel did not refresh: its driver failed, or overran and was stopped."""

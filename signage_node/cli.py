@@ -9,13 +9,13 @@ import os
 import signal
 import threading
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 
 from gpiozero.pins.mock import MockFactory
 
 from shared.clock import SystemClock
 from signage_node.app import Node
-from signage_node.config import ENV_PREFIX, NodeSettings, load_node_config
+from signage_node.config import AUTO_PANEL, ENV_PREFIX, NodeSettings, load_node_config
 from signage_node.display import Display, PngDisplay
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         log.info("%s: configuration is valid for node %s", args.config, settings.node_id)
         return 0
+    if settings.panel == AUTO_PANEL:
+        settings = settings.with_panel(_inky().detect_panel(), str(args.config))
+        log.info("the board is a %s", settings.panel_spec.name)
     pin_factory = _mock_pins() if args.mock_gpio else None
     node = Node(
         settings, clock=SystemClock(), display=make_display(settings), pin_factory=pin_factory
@@ -77,12 +80,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def make_display(settings: NodeSettings) -> Display:
-    """The display the settings ask for; the inky drivers are imported only when used."""
+    """The display the settings ask for: the PNG file, or the Inky panel (whose driver runs
+    in a panel helper process, see :mod:`signage_node.inky_display`)."""
     if settings.display == "png":
         return PngDisplay(settings.panel_spec, settings.frame_path)
-    inky_display = importlib.import_module("signage_node.inky_display")
-    display: Display = inky_display.InkyDisplay(settings.panel_spec)
+    display: Display = _inky().InkyDisplay(settings.panel_spec)
     return display
+
+
+def _inky() -> ModuleType:
+    return importlib.import_module("signage_node.inky_display")
 
 
 def _mock_pins() -> object:

@@ -34,6 +34,11 @@ from shared.topics import DEFAULT_PREFIX, Topics, check_id
 
 ENV_PREFIX = "OPENSPACES_NODE_"
 DEFAULT_PANEL = "impression-7.3-spectra6"
+#: ``panel = "auto"``: the board's EEPROM names the panel at start (``inky.auto()``).
+AUTO_PANEL = "auto"
+#: Seconds a panel helper needs to start before its refresh begins, on a Pi Zero 2 W (about
+#: 0.4 s on a 2-core x86): part of the refresh lead (:mod:`signage_node.panel_helper`).
+HELPER_START_S = 5.0
 
 #: BCM pins a door node never gives to the button or the LED: the HAT EEPROM (0, 1), I2C
 #: (2, 3, inky's EEPROM), SPI0 (7-11) and the Inky reset, busy and data/command lines.
@@ -67,6 +72,8 @@ class NodeSettings(BaseModel):
     (internal pull-up), the LED from its pin through a resistor to ground; ``button_pin`` also
     takes "A"-"D", the Impression boards' own buttons.
 
+    ``panel`` is a panel id or ``"auto"`` (with ``display = "inky"``: the board's EEPROM names
+    it; :meth:`with_panel` then gives the settings with the id, before the node starts).
     ``refresh_lead_s`` and ``min_refresh_interval_s`` (None: derived, see
     :attr:`refresh_lead` and :attr:`min_refresh_interval`) tune the refresh policy:
     :func:`shared.doortime.door_time` and :mod:`signage_node.refresh`.
@@ -103,7 +110,7 @@ class NodeSettings(BaseModel):
     @field_validator("panel")
     @classmethod
     def _known_panel(cls, value: str) -> str:
-        if value not in PANELS:
+        if value not in PANELS and value != AUTO_PANEL:
             raise ValueError(f"unknown panel {value!r}; known panels: {', '.join(sorted(PANELS))}")
         return value
 
@@ -128,7 +135,11 @@ class NodeSettings(BaseModel):
 
     @model_validator(mode="after")
     def _pins_free(self) -> NodeSettings:
-        taken = DRIVER_PINS.get(self.panel_spec.driver, frozenset())
+        if self.panel == AUTO_PANEL and self.display != "inky":
+            raise ValueError('panel: "auto" reads the Inky board\'s EEPROM: it needs '
+                             'display = "inky"')  # fmt: skip
+        driver = PANELS[self.panel].driver if self.panel in PANELS else None
+        taken = DRIVER_PINS.get(driver or "", frozenset())
         for key, pin in (("button_pin", self.button_pin), ("led_pin", self.led_pin)):
             if pin in taken:
                 raise ValueError(f"{key}: BCM pin {pin} is used by panel {self.panel}")
@@ -138,15 +149,27 @@ class NodeSettings(BaseModel):
 
     @property
     def panel_spec(self) -> Panel:
+        """The panel's catalogue entry; raise :class:`ConfigError` while it is still "auto"."""
+        if self.panel == AUTO_PANEL:
+            raise ConfigError("panel", AUTO_PANEL, "not detected yet (see with_panel)")
         return PANELS[self.panel]
+
+    def with_panel(self, panel: Panel, source: str) -> NodeSettings:
+        """These settings for the detected ``panel``, checked again (its pins may clash with
+        the button's or the LED's); raise :class:`ConfigError` naming ``source`` if so."""
+        try:
+            return NodeSettings.model_validate({**self.model_dump(), "panel": panel.id})
+        except ValidationError as exc:
+            raise _config_error(exc, source, {}) from None
 
     @property
     def refresh_lead(self) -> float:
         """Seconds before a slot boundary that the door's refresh starts: ``refresh_lead_s``,
-        else the panel's refresh time on the inky display and 0 for the PNG file (instant)."""
+        else the panel's refresh time plus a helper's start on the inky display, and 0 for the
+        PNG file (instant)."""
         if self.refresh_lead_s is not None:
             return self.refresh_lead_s
-        return self.panel_spec.refresh_s if self.display == "inky" else 0.0
+        return self.panel_spec.refresh_s + HELPER_START_S if self.display == "inky" else 0.0
 
     @property
     def min_refresh_interval(self) -> float:

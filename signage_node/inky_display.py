@@ -1,140 +1,162 @@
-"""The real glass: hands frames to Pimoroni's inky driver classes.
+"""The real glass: Pimoroni Inky panels, driven by inky's own driver classes in a helper.
 
 Wiring: an Inky board on the Pi's 40-pin header (SPI0 MOSI 10 / SCLK 11, chip select 8, D/C 22,
 RESET 27, BUSY 17; the 13.3" Impression selects its two controller halves with GPIO 26 and 16).
 Enable SPI and I2C (``raspi-config``) so the driver and the board's EEPROM can be reached.
 
-Frames go to the driver in "P" mode, with exactly the panel's palette (see
-:mod:`shared.render.panels`): that path keeps text crisp (no dithering) and works on Pillow 12
-and 13 alike, where inky 2.6's own RGB conversion fails on Pillow 13.
+Each refresh runs the unmodified driver in a short-lived :mod:`signage_node.panel_helper`
+process, so the node itself never imports inky or numpy and never holds the driver's buffers
+(the helper's docstring says why, with figures). Frames go over as PNGs in "P" mode, with
+exactly the panel's palette (see :mod:`shared.render.panels`): that keeps text crisp (no
+dithering) and works on Pillow 12 and 13 alike.
 
 Example::
 
     from shared.render import get_panel
-    from signage_node.inky_display import InkyDisplay
+    from signage_node.inky_display import InkyDisplay, detect_panel
 
-    display = InkyDisplay(get_panel("impression-7.3-spectra6"))   # or InkyDisplay(None): auto
+    display = InkyDisplay(get_panel("impression-7.3-spectra6"))   # or InkyDisplay(detect_panel())
     display.show(frame)                                          # blocks 20-45 s
 """
 
 from __future__ import annotations
 
-import importlib
+import io
+import json
 import logging
-import time
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import inky
 from PIL import Image
 
-from shared.errors import ConfigError
+from shared.errors import ConfigError, PanelError
 from shared.render.panels import PANELS, Panel
+from signage_node.panel_helper import DriverSpec
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
-
-def driver_class(panel: Panel) -> Any:
-    """The inky class that drives ``panel`` (imports the inky package)."""
-    module_name, _, class_name = panel.driver.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise ConfigError("panel", panel.id, f"cannot import {module_name}: {exc}") from exc
-    return getattr(module, class_name)
+#: How the helper is started: this interpreter, with the script's folder kept off sys.path.
+HELPER_COMMAND: tuple[str, ...] = (sys.executable, "-P", "-m", "signage_node.panel_helper")
+#: Seconds ``detect_panel`` waits for the board to answer.
+DETECT_TIMEOUT_S = 60.0
 
 
-def build_driver(panel: Panel, *, spi_bus: Any = None, gpio: Any = None,
-                 i2c_bus: Any = None) -> Any:  # fmt: skip
-    """A driver object for ``panel``, on the given buses (the driver's defaults when None).
+def spec_of(panel: Panel) -> DriverSpec:
+    """The driver the helper builds for ``panel``."""
+    return DriverSpec(panel.driver, panel.width, panel.height, panel.driver_colour)
 
-    With injected GPIO lines the 13.3" driver skips the code that names its two chip-select
-    lines, so they are named here.
+
+def check_frame(panel: Panel, frame: Image.Image) -> None:
+    """Raise ValueError unless ``frame`` is a "P" image of ``panel``'s size and palette."""
+    if frame.size != (panel.width, panel.height):
+        raise ValueError(f"frame is {frame.size}, {panel.id} is {panel.width}×{panel.height}")
+    expected = [channel for colour in panel.palette for channel in colour]
+    palette = frame.getpalette() if frame.mode == "P" else None
+    if palette is None or palette[: len(expected)] != expected or len(palette) != len(expected):
+        raise ValueError(f"frame is not a 'P' image in {panel.id}'s palette")
+
+
+class PanelHelper:
+    """Runs :mod:`signage_node.panel_helper` commands and reads their one-line JSON answers.
+
+    ``command`` starts the helper; ``buses`` (``module:function``) hands the driver fake buses
+    in tests and benchmarks; ``environ`` is the helper's environment (None: this process's).
     """
-    options: dict[str, Any] = {"resolution": (panel.width, panel.height)}
-    if panel.driver_colour is not None:
-        options["colour"] = panel.driver_colour
-    driver = driver_class(panel)(spi_bus=spi_bus, gpio=gpio, i2c_bus=i2c_bus, **options)
-    if gpio is not None and hasattr(driver, "cs_pin_1"):
-        driver.cs0_pin = driver.cs_pin_0
-        driver.cs1_pin = driver.cs_pin_1
-    return driver
+
+    def __init__(self, command: Sequence[str] = HELPER_COMMAND, *, buses: str | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:  # fmt: skip
+        self.command = [*command, *(["--buses", buses] if buses else [])]
+        self.environ = None if environ is None else dict(environ)
+
+    def run(self, arguments: Sequence[str], timeout_s: float, frame: bytes = b"") -> dict[str, Any]:
+        """The helper's answer to ``arguments``; raise :class:`PanelError` if it failed,
+        overran ``timeout_s`` (it is killed) or gave no answer."""
+        try:
+            done = subprocess.run(
+                [*self.command, *arguments], input=frame, capture_output=True,
+                timeout=timeout_s, env=self.environ, start_new_session=True, check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            overran = f"the panel did not finish within {timeout_s:.0f} s; stopped"
+            raise PanelError(overran) from None
+        except OSError as exc:
+            raise PanelError(f"cannot start the panel helper: {exc}") from None
+        for line in done.stderr.decode(errors="replace").splitlines():
+            log.info("panel helper: %s", line)
+        return self._answer(done)
+
+    @staticmethod
+    def _answer(done: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
+        lines = done.stdout.decode(errors="replace").strip().splitlines()
+        try:
+            answer = json.loads(lines[-1]) if lines else None
+        except json.JSONDecodeError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise PanelError(f"the panel helper stopped (exit {done.returncode}) without an answer")
+        if not answer.get("ok") or done.returncode != 0:
+            raise PanelError(str(answer.get("error") or f"exit {done.returncode}"))
+        return answer
 
 
-def detect_panel(i2c_bus: Any = None) -> Panel:
-    """The panel named by the board's EEPROM, via ``inky.auto()``.
+def detect_panel(helper: PanelHelper | None = None) -> Panel:
+    """The panel named by the board's EEPROM (``inky.auto()``, run in the helper).
 
     Raise :class:`ConfigError` when there is no EEPROM (set the panel id in the node config)
     or the board is one this project has no panel entry for.
     """
     try:
-        found = inky.auto(i2c_bus=i2c_bus)
-    except RuntimeError as exc:
-        raise ConfigError("panel", "auto", f"{exc} Set the panel id in the node config.") from exc
-    return panel_for_driver(found)
+        found = (helper or PanelHelper()).run(["detect"], DETECT_TIMEOUT_S)
+    except PanelError as exc:
+        raise ConfigError("panel", "auto", f"{exc} Set the panel id in the node config.") from None
+    return panel_for_board(found)
 
 
-def panel_for_driver(driver: Any) -> Panel:
-    """Our catalogue entry for an inky driver object (as ``inky.auto()`` returns)."""
-    size = (driver.width, driver.height)
-    colour = getattr(driver, "colour", None)
+def panel_for_board(board: Mapping[str, Any]) -> Panel:
+    """Our catalogue entry for a board as ``detect`` describes it (classes, size, colour)."""
+    classes = set(board.get("classes", ()))
     for panel in PANELS.values():
-        if (panel.width, panel.height) != size or not isinstance(driver, driver_class(panel)):
+        if (panel.width, panel.height) != (board.get("width"), board.get("height")):
             continue
-        if panel.driver_colour is None or panel.driver_colour == colour:
+        if panel.driver in classes and panel.driver_colour in (None, board.get("colour")):
             return panel
-    raise ConfigError("panel", "auto", f"no panel entry for {type(driver).__name__} {size}")
+    raise ConfigError("panel", "auto", f"no panel entry for the board {dict(board)}")
 
 
 class InkyDisplay:
-    """A Pimoroni Inky panel, driven through the unmodified inky driver classes.
+    """A Pimoroni Inky panel: each :meth:`show` refreshes it through a panel helper process.
 
-    ``panel`` picks the driver class (None: detect it from the board's EEPROM with
-    ``inky.auto()``). ``driver`` replaces the driver object outright; ``spi_bus``, ``gpio``
-    (a gpiod line request) and ``i2c_bus`` are handed to the driver, so tests can run it on
-    fakes. :meth:`show` blocks for the whole refresh; call it from one thread at a time.
+    ``timeout_s`` bounds one refresh (default: twice the panel's refresh time plus a minute);
+    a helper past it is killed and the refresh fails. Use from one thread at a time.
     """
 
-    def __init__(
-        self,
-        panel: Panel | None,
-        *,
-        driver: Any = None,
-        spi_bus: Any = None,
-        gpio: Any = None,
-        i2c_bus: Any = None,
-    ) -> None:
-        if panel is None:
-            panel = panel_for_driver(driver) if driver is not None else detect_panel(i2c_bus)
+    def __init__(self, panel: Panel, *, helper: PanelHelper | None = None,
+                 timeout_s: float | None = None) -> None:  # fmt: skip
         self._panel = panel
-        self._driver = driver or build_driver(panel, spi_bus=spi_bus, gpio=gpio, i2c_bus=i2c_bus)
+        self._helper = helper or PanelHelper()
+        self.timeout_s = timeout_s if timeout_s is not None else 2 * panel.refresh_s + 60
         self.frames_shown = 0
+        #: The last helper's peak resident memory in KiB (None before the first refresh).
+        self.helper_peak_kb: int | None = None
 
     @property
     def panel(self) -> Panel:
         return self._panel
 
-    @property
-    def driver(self) -> Any:
-        """The inky driver object frames go to."""
-        return self._driver
-
     def show(self, frame: Image.Image) -> None:
         """Put ``frame`` on the glass; blocks until the panel has refreshed.
 
-        Raise ValueError for a frame of the wrong size or not in the panel's palette.
+        Raise ValueError for a frame of the wrong size or not in the panel's palette (nothing
+        is sent), :class:`PanelError` when the panel did not refresh.
         """
-        self._check(frame)
-        started = time.monotonic()
-        self._driver.set_image(frame)
-        self._driver.show()
+        check_frame(self._panel, frame)
+        png = io.BytesIO()
+        frame.save(png, format="PNG", compress_level=1)
+        arguments = ["show", *spec_of(self._panel).arguments()]
+        answer = self._helper.run(arguments, self.timeout_s, png.getvalue())
         self.frames_shown += 1
-        logger.info("%s refreshed in %.1f s", self._panel.id, time.monotonic() - started)
-
-    def _check(self, frame: Image.Image) -> None:
-        panel = self._panel
-        if frame.size != (panel.width, panel.height):
-            raise ValueError(f"frame is {frame.size}, {panel.id} is {panel.width}×{panel.height}")
-        expected = [channel for colour in panel.palette for channel in colour]
-        palette = frame.getpalette() if frame.mode == "P" else None
-        if palette is None or palette[: len(expected)] != expected or len(palette) != len(expected):
-            raise ValueError(f"frame is not a 'P' image in {panel.id}'s palette")
+        self.helper_peak_kb = answer.get("peak_rss_kb")
+        log.info("%s refreshed in %.1f s (helper peak %s KiB)", self._panel.id,
+                 answer.get("seconds", 0.0), self.helper_peak_kb)  # fmt: skip

@@ -8,10 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from hub.mosquitto import BrokerError, BrokerFiles, MosquittoProcess, free_port
 
 HUB_USER = "hub"
+
+#: Hypothesis without its clocks: the per-example deadline and the "too slow" health check are
+#: timed assertions, which fail at random on a shared 2-core machine (benchmarks measure time).
+settings.register_profile("openspaces", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("openspaces")
 
 
 @dataclass

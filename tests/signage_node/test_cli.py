@@ -65,3 +65,12 @@ def test_the_node_runs_until_sigterm(broker: Broker, tmp_path: Path) -> None:
         killer.join()
     assert frame.exists()
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_auto_without_a_board_says_to_name_the_panel(tmp_path: Path) -> None:
+    """``panel = "auto"`` on a machine with no Inky EEPROM (this one): the real helper runs
+    ``inky.auto()``, which finds no board; the node does not start and says what to do."""
+    config = tmp_path / "node.toml"
+    config.write_text('node_id = "door-1"\npanel = "auto"\ndisplay = "inky"\nstate_dir = "s"\n')
+    with pytest.raises(ConfigError, match=r"No EEPROM detected.*Set the panel id in the node"):
+        cli.run(parse(["node", "--config", str(config), "--mock-gpio"]))

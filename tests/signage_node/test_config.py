@@ -6,7 +6,13 @@ import pytest
 
 from shared.errors import ConfigError
 from shared.render import panels
-from signage_node.config import BrokerSettings, NodeSettings, load_node_config
+from signage_node.config import (
+    AUTO_PANEL,
+    HELPER_START_S,
+    BrokerSettings,
+    NodeSettings,
+    load_node_config,
+)
 
 EXAMPLE = Path(__file__).parents[2] / "deploy" / "node.example.toml"
 
@@ -161,10 +167,32 @@ def test_the_refresh_policy_follows_the_panel_unless_set() -> None:
     panel = panels.PANELS["impression-7.3-spectra6"]
     glass = NodeSettings(node_id="d", panel=panel.id, display="inky")
     assert (glass.refresh_lead, glass.min_refresh_interval) == (
-        panel.refresh_s,
+        panel.refresh_s + HELPER_START_S,  # the glass, and the helper that drives it, start
         2 * panel.refresh_s,
     )
     file = NodeSettings(node_id="d", panel=panel.id, display="png")
     assert (file.refresh_lead, file.min_refresh_interval) == (0.0, 0.0)
     tuned = NodeSettings(node_id="d", display="inky", refresh_lead_s=40, min_refresh_interval_s=90)
     assert (tuned.refresh_lead, tuned.min_refresh_interval) == (40.0, 90.0)
+
+
+def test_auto_waits_for_the_board_to_name_the_panel(tmp_path: Path) -> None:
+    path = tmp_path / "node.toml"
+    path.write_text('node_id = "d"\npanel = "auto"\ndisplay = "inky"\nbutton_pin = 16\n')
+    settings = load_node_config(path, {})
+    assert settings.panel == AUTO_PANEL
+    with pytest.raises(ConfigError, match="not detected yet"):
+        settings.panel_spec  # noqa: B018
+    small = settings.with_panel(panels.PANELS["phat-ssd1608-red"], str(path))
+    assert small.panel_spec.id == "phat-ssd1608-red"
+    with pytest.raises(ConfigError, match="BCM pin 16 is used by panel") as clash:
+        settings.with_panel(panels.PANELS["impression-13.3-spectra6"], str(path))
+    assert (clash.value.source, clash.value.key) == (str(path), "button_pin")
+
+
+def test_auto_needs_the_inky_display(tmp_path: Path) -> None:
+    path = tmp_path / "node.toml"
+    path.write_text('node_id = "d"\npanel = "auto"\n')
+    error = fails(path)
+    assert (error.key, error.problem) == ("panel", '"auto" reads the Inky board\'s EEPROM: '
+                                          'it needs display = "inky"')  # fmt: skip
