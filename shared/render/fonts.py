@@ -44,9 +44,12 @@ def font_dir() -> Path:
     )  # fmt: skip
 
 
-#: Faces kept open. Opening one takes about 0.06 ms, but each open face holds about a third of
-#: a megabyte: fitting text tries many sizes, and an unbounded cache grew a door node by 20 MB.
-FONT_CACHE_SIZE = 24
+#: Faces kept open. Opening one takes about 0.06 ms, but each open face maps its font file
+#: afresh (about a third of a megabyte resident): fitting text tries many sizes, and an
+#: unbounded cache grew a door node by 20 MB. 8 faces instead of 24 saved 4.4 MB and cost
+#: under a millisecond a frame. (Opening faces on one shared buffer of the file's bytes is
+#: worse: Pillow copies the buffer into each face.)
+FONT_CACHE_SIZE = 8
 
 
 @lru_cache(maxsize=FONT_CACHE_SIZE)
