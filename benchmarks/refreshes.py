@@ -33,7 +33,8 @@ def run() -> str:
         "24 simulated hours of the sample event per panel (fake clock, real renderer and "
         "refresh policy, heartbeats every 30 s, snapshot updates and button presses). "
         '"Late": slot boundaries whose new frame was not on the glass by the boundary '
-        "(the refresh starts one panel refresh time early).\n\n" + "\n".join(rows)
+        "(the refresh starts one panel refresh time, plus 5 s for its panel helper to start, "
+        "early).\n\n" + "\n".join(rows)
     )
     write_section("E-ink refreshes over a simulated day", body)
     return body

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import signal
 import threading
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import FrameType
 
 from gpiozero.pins.mock import MockFactory
 
@@ -17,6 +16,7 @@ from shared.clock import SystemClock
 from signage_node.app import Node
 from signage_node.config import AUTO_PANEL, ENV_PREFIX, NodeSettings, load_node_config
 from signage_node.display import Display, PngDisplay
+from signage_node.inky_display import InkyDisplay, PanelHelper, detect_panel
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--config", type=Path, required=True, metavar="FILE", help="the node's TOML config file"
     )
     parser.add_argument(
-        "--check", action="store_true", help="only check the config file and exit (0 if good)"
+        "--check",
+        action="store_true",
+        help='only check the config file and exit (0 if good); with panel = "auto" the board '
+        "is read only when the node starts",
     )
     parser.add_argument(
         "--mock-gpio",
@@ -50,18 +53,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, helper: PanelHelper | None = None) -> int:
+    """Run the node of ``args.config``; ``helper`` runs the Inky panel's driver (tests give
+    one on fake buses)."""
     settings = load_node_config(args.config, os.environ)
     if args.check:
         log.info("%s: configuration is valid for node %s", args.config, settings.node_id)
         return 0
-    if settings.panel == AUTO_PANEL:
-        settings = settings.with_panel(_inky().detect_panel(), str(args.config))
-        log.info("the board is a %s", settings.panel_spec.name)
+    settings = resolve_panel(settings, str(args.config), helper)
     pin_factory = _mock_pins() if args.mock_gpio else None
     node = Node(
-        settings, clock=SystemClock(), display=make_display(settings), pin_factory=pin_factory
-    )
+        settings, clock=SystemClock(), display=make_display(settings, helper),
+        pin_factory=pin_factory,
+    )  # fmt: skip
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -73,23 +77,32 @@ def run(args: argparse.Namespace) -> int:
     try:
         stop.wait()
     finally:
-        node.stop()
+        node.stop(settings.stop_wait)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
 
 
-def make_display(settings: NodeSettings) -> Display:
+def resolve_panel(settings: NodeSettings, source: str, helper: PanelHelper | None = None
+                  ) -> NodeSettings:  # fmt: skip
+    """``settings`` with the panel the board names when they say ``panel = "auto"``.
+
+    Raise :class:`~shared.errors.ConfigError` naming ``source`` when there is no board to
+    read, or its panel clashes with the configured pins.
+    """
+    if settings.panel != AUTO_PANEL:
+        return settings
+    resolved = settings.with_panel(detect_panel(helper, source), source)
+    log.info("the board is a %s", resolved.panel_spec.name)
+    return resolved
+
+
+def make_display(settings: NodeSettings, helper: PanelHelper | None = None) -> Display:
     """The display the settings ask for: the PNG file, or the Inky panel (whose driver runs
     in a panel helper process, see :mod:`signage_node.inky_display`)."""
     if settings.display == "png":
         return PngDisplay(settings.panel_spec, settings.frame_path)
-    display: Display = _inky().InkyDisplay(settings.panel_spec)
-    return display
-
-
-def _inky() -> ModuleType:
-    return importlib.import_module("signage_node.inky_display")
+    return InkyDisplay(settings.panel_spec, helper=helper)
 
 
 def _mock_pins() -> object:

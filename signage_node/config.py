@@ -36,8 +36,9 @@ ENV_PREFIX = "OPENSPACES_NODE_"
 DEFAULT_PANEL = "impression-7.3-spectra6"
 #: ``panel = "auto"``: the board's EEPROM names the panel at start (``inky.auto()``).
 AUTO_PANEL = "auto"
-#: Seconds a panel helper needs to start before its refresh begins, on a Pi Zero 2 W (about
-#: 0.4 s on a 2-core x86): part of the refresh lead (:mod:`signage_node.panel_helper`).
+#: Seconds allowed for a panel helper to start before its refresh begins, part of the refresh
+#: lead (:mod:`signage_node.panel_helper`): one takes 0.8 s from start to answer on a 2-core
+#: x86; 5 s is an allowance for a Pi Zero 2 W, not yet measured on one.
 HELPER_START_S = 5.0
 
 #: BCM pins a door node never gives to the button or the LED: the HAT EEPROM (0, 1), I2C
@@ -179,6 +180,14 @@ class NodeSettings(BaseModel):
         if self.min_refresh_interval_s is not None:
             return self.min_refresh_interval_s
         return 2 * self.panel_spec.refresh_s if self.display == "inky" else 0.0
+
+    @property
+    def stop_wait(self) -> float:
+        """Seconds the node waits, when it stops, for a refresh in progress to end: with the
+        inky display the panel's refresh time plus a helper's start plus 10 s; else 30."""
+        if self.display != "inky":
+            return 30.0
+        return self.panel_spec.refresh_s + HELPER_START_S + 10.0
 
     @property
     def topics(self) -> Topics:

@@ -62,6 +62,8 @@ class DisplayWorker:
         with self._changed:
             self._stopping = True
             self._changed.notify_all()
+            if self._busy:
+                log.info("waiting up to %.0f s for the refresh in progress", timeout)
         if self._thread.is_alive():
             self._thread.join(timeout)
 

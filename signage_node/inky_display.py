@@ -73,48 +73,64 @@ class PanelHelper:
     def run(self, arguments: Sequence[str], timeout_s: float, frame: bytes = b"") -> dict[str, Any]:
         """The helper's answer to ``arguments``; raise :class:`PanelError` if it failed,
         overran ``timeout_s`` (it is killed) or gave no answer."""
+        # Its own session: a Ctrl-C at the node's terminal does not cut a refresh off midway.
         try:
             done = subprocess.run(
                 [*self.command, *arguments], input=frame, capture_output=True,
                 timeout=timeout_s, env=self.environ, start_new_session=True, check=False,
             )  # fmt: skip
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as exc:
+            _log_lines(exc.stderr, logging.WARNING)
             overran = f"the panel did not finish within {timeout_s:.0f} s; stopped"
             raise PanelError(overran) from None
         except OSError as exc:
             raise PanelError(f"cannot start the panel helper: {exc}") from None
-        for line in done.stderr.decode(errors="replace").splitlines():
-            log.info("panel helper: %s", line)
-        return self._answer(done)
-
-    @staticmethod
-    def _answer(done: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
-        lines = done.stdout.decode(errors="replace").strip().splitlines()
         try:
-            answer = json.loads(lines[-1]) if lines else None
-        except json.JSONDecodeError:
-            answer = None
-        if not isinstance(answer, dict):
-            raise PanelError(f"the panel helper stopped (exit {done.returncode}) without an answer")
-        if not answer.get("ok") or done.returncode != 0:
-            raise PanelError(str(answer.get("error") or f"exit {done.returncode}"))
+            answer = _answer(done)
+        except PanelError:
+            _log_lines(done.stderr, logging.WARNING)
+            raise
+        _log_lines(done.stderr, logging.INFO)
         return answer
 
 
-def detect_panel(helper: PanelHelper | None = None) -> Panel:
+def _answer(done: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
+    lines = done.stdout.decode(errors="replace").strip().splitlines()
+    try:
+        answer = json.loads(lines[-1]) if lines else None
+    except json.JSONDecodeError:
+        answer = None
+    if not isinstance(answer, dict):
+        last = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
+        said = f": {last[0]}" if last else ""
+        raise PanelError(f"the panel helper stopped (exit {done.returncode}) without an "
+                         f"answer{said}")  # fmt: skip
+    if not answer.get("ok") or done.returncode != 0:
+        raise PanelError(str(answer.get("error") or f"exit {done.returncode}"))
+    return answer
+
+
+def _log_lines(output: bytes | None, level: int) -> None:
+    for line in (output or b"").decode(errors="replace").splitlines():
+        log.log(level, "panel helper: %s", line)
+
+
+def detect_panel(helper: PanelHelper | None = None, source: str = "panel") -> Panel:
     """The panel named by the board's EEPROM (``inky.auto()``, run in the helper).
 
-    Raise :class:`ConfigError` when there is no EEPROM (set the panel id in the node config)
-    or the board is one this project has no panel entry for.
+    Raise :class:`ConfigError` (naming ``source``, the config file) when there is no EEPROM
+    (set the panel id in the node config) or the board is one this project has no panel entry
+    for.
     """
     try:
         found = (helper or PanelHelper()).run(["detect"], DETECT_TIMEOUT_S)
     except PanelError as exc:
-        raise ConfigError("panel", "auto", f"{exc} Set the panel id in the node config.") from None
-    return panel_for_board(found)
+        problem = f'"auto": {str(exc).rstrip(".")}. Set the panel id in the node config.'
+        raise ConfigError(source, "panel", problem) from None
+    return panel_for_board(found, source)
 
 
-def panel_for_board(board: Mapping[str, Any]) -> Panel:
+def panel_for_board(board: Mapping[str, Any], source: str = "panel") -> Panel:
     """Our catalogue entry for a board as ``detect`` describes it (classes, size, colour)."""
     classes = set(board.get("classes", ()))
     for panel in PANELS.values():
@@ -122,7 +138,7 @@ def panel_for_board(board: Mapping[str, Any]) -> Panel:
             continue
         if panel.driver in classes and panel.driver_colour in (None, board.get("colour")):
             return panel
-    raise ConfigError("panel", "auto", f"no panel entry for the board {dict(board)}")
+    raise ConfigError(source, "panel", f'"auto": no panel entry for the board {dict(board)}')
 
 
 class InkyDisplay:

@@ -17,9 +17,14 @@ inky 2.6's broken RGB path on Pillow 13 is never used. The helper then writes on
 stdout and exits 0 with ``{"ok": true, "seconds": 31.2, "peak_rss_kb": 34120}`` when the panel
 refreshed, or 1 with ``{"ok": false, "error": "..."}`` when it did not (a driver exception, or
 a busy line that timed out, which inky only warns about). ``detect`` answers
-``{"ok": true, "classes": [...], "width": 800, "height": 480, "colour": "spectra6"}`` from the
-board's EEPROM (``classes``: the driver's class and its bases, as ``module:Class``).
-Diagnostics go to stderr.
+``{"ok": true, "classes": [...], "width": 800, "height": 480, "colour": "multi"}`` from the
+board's EEPROM (``classes``: the driver's class and its bases, as ``module:Class``; ``colour``:
+the driver's own colour name). Diagnostics go to stderr.
+
+Once ``show`` has its frame it ignores SIGTERM and SIGINT: a refresh cut off midway leaves the
+panel powered with a half-drawn image, so the helper finishes it however it is asked to stop
+(``systemctl stop`` signals every process of the service). The node kills a helper that
+overruns with SIGKILL.
 
 It imports the standard library, Pillow and inky, and nothing of the node (not pydantic, paho
 or the renderer), so that it stays small and starts quickly.
@@ -32,7 +37,9 @@ import contextlib
 import importlib
 import io
 import json
+import logging
 import resource
+import signal
 import sys
 import time
 import warnings
@@ -42,13 +49,17 @@ from typing import Any, BinaryIO, TextIO
 
 from PIL import Image
 
+from shared.errors import PanelError
+
+log = logging.getLogger(__name__)
+
 #: Where the SPI bus, GPIO lines and I2C bus come from: ``buses(driver_path)`` returns keyword
 #: arguments for the driver (``spi_bus``, ``gpio``, ``i2c_bus``); an empty mapping means the
 #: driver's own (the Pi's real buses). Tests and benchmarks name fakes with ``--buses``.
 BusFactory = Callable[[str | None], Mapping[str, Any]]
 
-#: Words in the warnings inky gives instead of an error when the panel stays busy too long.
-TIMEOUT_WORDS = "Timed out"
+#: What the warnings say that inky gives instead of an error when the panel stays busy too long.
+TIMED_OUT = "Timed out"
 
 
 @dataclass(frozen=True)
@@ -64,10 +75,6 @@ class DriverSpec:
         """The command-line arguments of ``show`` that name this driver."""
         colour = ["--colour", self.colour] if self.colour else []
         return ["--driver", self.path, "--size", f"{self.width}x{self.height}", *colour]
-
-
-class RefreshError(RuntimeError):
-    """The driver raised, or warned that the panel stayed busy past its timeout."""
 
 
 def import_inky() -> Any:
@@ -114,8 +121,9 @@ def build_driver(spec: DriverSpec, buses: Mapping[str, Any]) -> Any:
 def refresh(driver: Any, frame: Image.Image) -> None:
     """Hand ``frame`` to ``driver`` and refresh the panel; blocks for the whole refresh.
 
-    Raise :class:`RefreshError` if the driver raises or warns that the panel timed out (the
-    rest of the driver's sequence still runs, so the panel is powered down as usual).
+    Raise :class:`~shared.errors.PanelError` if the driver raises or warns that the panel
+    timed out (the rest of the driver's sequence still runs, so the panel is powered down as
+    usual).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -123,12 +131,12 @@ def refresh(driver: Any, frame: Image.Image) -> None:
             driver.set_image(frame)
             driver.show()
         except Exception as exc:  # whatever the driver or its bus raises is this refresh's end
-            raise RefreshError(f"{type(exc).__name__}: {exc}") from exc
-    timeouts = [str(w.message) for w in caught if TIMEOUT_WORDS in str(w.message)]
+            raise PanelError(f"{type(exc).__name__}: {exc}") from exc
+    timeouts = [str(w.message) for w in caught if TIMED_OUT in str(w.message)]
     for warning in caught:
-        print(f"inky: {warning.message}", file=sys.stderr)
+        log.warning("inky: %s", warning.message)
     if timeouts:
-        raise RefreshError(f"the panel stayed busy: {'; '.join(timeouts)}")
+        raise PanelError(f"the panel stayed busy: {'; '.join(timeouts)}")
 
 
 def detect(buses: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,7 +163,7 @@ def load_buses(name: str | None) -> BusFactory:
     try:
         factory: BusFactory = getattr(importlib.import_module(module_name), function)
     except (ImportError, AttributeError, ValueError) as exc:
-        raise RefreshError(f"--buses {name}: {type(exc).__name__}: {exc}") from exc
+        raise PanelError(f"--buses {name}: {type(exc).__name__}: {exc}") from exc
     return factory
 
 
@@ -192,24 +200,31 @@ def _show(args: argparse.Namespace, buses: BusFactory, stdin: BinaryIO) -> dict[
         frame = Image.open(io.BytesIO(stdin.read()))
         frame.load()
     except (OSError, SyntaxError, ValueError) as exc:
-        raise RefreshError(f"the frame on stdin is not an image: {exc}") from exc
+        raise PanelError(f"the frame on stdin is not an image: {exc}") from exc
     if frame.size != (spec.width, spec.height) or frame.mode != "P":
-        raise RefreshError(f"the frame is {frame.mode} {frame.size}, the panel is P "
-                            f"{(spec.width, spec.height)}")  # fmt: skip
+        raise PanelError(f"the frame is {frame.mode} {frame.size}, the panel is P "
+                         f"{(spec.width, spec.height)}")  # fmt: skip
+    _finish_whatever_happens()
     started = time.monotonic()
     try:
         driver = build_driver(spec, buses(spec.path))
     except Exception as exc:  # an unknown class, a bad option, a bus that cannot open
-        raise RefreshError(f"cannot build {spec.path}: {type(exc).__name__}: {exc}") from exc
+        raise PanelError(f"cannot build {spec.path}: {type(exc).__name__}: {exc}") from exc
     refresh(driver, frame)
     return {"seconds": round(time.monotonic() - started, 3)}
+
+
+def _finish_whatever_happens() -> None:
+    """From here on, a stop request waits for the refresh to end (see the module docstring)."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def _detect(buses: BusFactory) -> dict[str, Any]:
     try:
         return detect(buses(None))
     except Exception as exc:  # no EEPROM, an unknown board, no I2C bus
-        raise RefreshError(f"{type(exc).__name__}: {exc}") from exc
+        raise PanelError(f"{type(exc).__name__}: {exc}") from exc
 
 
 @contextlib.contextmanager
@@ -223,13 +238,14 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None,
          stdout: TextIO | None = None) -> int:  # fmt: skip
     """Run one command; print its JSON answer on ``stdout``; 0 on success, 1 on failure."""
     args = parser().parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
     out = stdout or sys.stdout
     try:
         with _stdout_to_stderr():
             buses = load_buses(args.buses)
             answer = _show(args, buses, stdin or sys.stdin.buffer) if args.command == "show" \
                 else _detect(buses)  # fmt: skip
-    except RefreshError as exc:
+    except PanelError as exc:
         print(json.dumps({"ok": False, "error": str(exc), "peak_rss_kb": peak_rss_kb()}), file=out)
         return 1
     print(json.dumps({"ok": True, **answer, "peak_rss_kb": peak_rss_kb()}), file=out)

@@ -47,8 +47,8 @@ def font_dir() -> Path:
 #: Faces kept open. Opening one takes about 0.06 ms, but each open face maps its font file
 #: afresh (about a third of a megabyte resident): fitting text tries many sizes, and an
 #: unbounded cache grew a door node by 20 MB. 8 faces instead of 24 saved 4.4 MB and cost
-#: under a millisecond a frame. (Opening faces on one shared buffer of the file's bytes is
-#: worse: Pillow copies the buffer into each face.)
+#: about 1.5 ms a frame on a 2-core x86 (docs/benchmarks.md). (Opening faces on one shared
+#: buffer of the file's bytes is worse: Pillow copies the buffer into each face.)
 FONT_CACHE_SIZE = 8
 
 

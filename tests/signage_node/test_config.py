@@ -196,3 +196,17 @@ def test_auto_needs_the_inky_display(tmp_path: Path) -> None:
     error = fails(path)
     assert (error.key, error.problem) == ("panel", '"auto" reads the Inky board\'s EEPROM: '
                                           'it needs display = "inky"')  # fmt: skip
+
+
+def test_a_stopping_node_waits_for_the_glass() -> None:
+    slowest = panels.PANELS["impression-7.3-7colour"]
+    glass = NodeSettings(node_id="d", panel=slowest.id, display="inky")
+    assert glass.stop_wait == slowest.refresh_s + HELPER_START_S + 10.0
+    assert NodeSettings(node_id="d", panel=slowest.id).stop_wait == 30.0
+
+
+def test_systemd_waits_longer_than_any_node_does() -> None:
+    unit = (EXAMPLE.parent / "systemd" / "openspaces-node.service").read_text()
+    (line,) = [line for line in unit.splitlines() if line.startswith("TimeoutStopSec=")]
+    waits = [NodeSettings(node_id="d", panel=p, display="inky").stop_wait for p in panels.PANELS]
+    assert int(line.partition("=")[2]) > max(waits) + 15  # and the link and the LED close

@@ -1,15 +1,19 @@
 """InkyDisplay: frames reach the unmodified inky drivers through real panel helper processes.
 
-Each helper runs ``python -m signage_node.panel_helper`` with the fake bus of
-:mod:`tests.signage_node.fake_panel`; what it sent is decoded back into pixels here.
+Each helper runs ``python -m signage_node.panel_helper`` on the fake bus of
+:mod:`tests.signage_node.fake_bus`; what it sent is decoded back into pixels here.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,12 +31,13 @@ from signage_node.inky_display import (
     PanelHelper,
     detect_panel,
     panel_for_board,
+    spec_of,
 )
 from tests.signage_node.conftest import GatedPanel, LoopNode, snapshot
 from tests.signage_node.fake_panel import decode, eeprom, recorded
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-BUSES = "tests.signage_node.fake_panel:buses"
+BUSES = "tests.signage_node.fake_bus:buses"
 #: One panel for each driver module of inky 2.6.
 ONE_PER_DRIVER = sorted({panel.driver: panel.id for panel in PANELS.values()}.values())
 Helper = Callable[..., PanelHelper]
@@ -118,8 +123,9 @@ def helpers_running(marker: str) -> list[int]:
 
 def test_a_helper_that_dies_or_cannot_start_is_a_panel_error() -> None:
     panel = PANELS["phat-ssd1608-red"]
-    crashing = PanelHelper([sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"])
-    with pytest.raises(PanelError, match=r"stopped \(exit 3\) without an answer"):
+    dying = "import sys; print('half an answer'); sys.exit('the driver exploded')"
+    crashing = PanelHelper([sys.executable, "-c", dying])
+    with pytest.raises(PanelError, match=r"stopped \(exit 1\) without an answer: the driver"):
         InkyDisplay(panel, helper=crashing).show(door_frame(panel))
     with pytest.raises(PanelError, match="cannot start the panel helper"):
         InkyDisplay(panel, helper=PanelHelper(["/nonexistent/python"])).show(door_frame(panel))
@@ -133,8 +139,13 @@ def test_the_board_names_its_panel(helper: Helper) -> None:
 
 
 def test_no_eeprom_means_naming_the_panel(helper: Helper) -> None:
-    with pytest.raises(ConfigError, match=r"No EEPROM detected.*Set the panel id"):
-        detect_panel(helper())
+    with pytest.raises(ConfigError) as failed:
+        detect_panel(helper(), "/etc/openspaces/node.toml")
+    assert (failed.value.source, failed.value.key) == ("/etc/openspaces/node.toml", "panel")
+    assert failed.value.problem == (
+        '"auto": RuntimeError: No EEPROM detected! You must manually initialise your Inky '
+        "board. Set the panel id in the node config."
+    )
 
 
 def test_a_board_we_do_not_know_is_a_config_error() -> None:
@@ -142,8 +153,47 @@ def test_a_board_we_do_not_know_is_a_config_error() -> None:
         panel_for_board({"classes": ["inky.inky_e673:Inky"], "width": 1, "height": 1})
 
 
-def test_the_helper_keeps_the_scripts_folder_off_its_path() -> None:
+def test_the_working_folder_is_not_on_the_helpers_path(
+    helper: Helper, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node's working folder is its state folder: nothing put there is imported."""
     assert HELPER_COMMAND[:4] == (sys.executable, "-P", "-m", "signage_node.panel_helper")
+    trap = tmp_path / "work"
+    (trap / "inky").mkdir(parents=True)
+    (trap / "inky" / "__init__.py").write_text("raise SystemExit('imported from the cwd')\n")
+    monkeypatch.chdir(trap)
+    board = eeprom(800, 480, "spectra6", 22).hex()
+    assert detect_panel(helper(eeprom=board)).id == "impression-7.3-spectra6"
+
+
+def test_a_stop_signal_waits_for_the_refresh(helper: Helper, tmp_path: Path) -> None:
+    """``systemctl stop`` signals the helper too: it finishes the refresh, then exits."""
+    panel = PANELS["impression-7.3-spectra6"]
+    png = io.BytesIO()
+    door_frame(panel).save(png, format="PNG")
+    made = helper(fault="slow")
+    arguments = ["show", *spec_of(panel).arguments()]
+    with subprocess.Popen([*made.command, *arguments], env=made.environ,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE) as running:  # fmt: skip
+        assert running.stdin is not None
+        running.stdin.write(png.getvalue())
+        running.stdin.close()
+        wait_until_exists(tmp_path / "wiring.pickle.busy")  # the first transfer is under way
+        running.send_signal(signal.SIGTERM)
+        running.send_signal(signal.SIGINT)
+        assert running.stdout is not None
+        out = running.stdout.read()
+        assert running.wait(60) == 0
+    assert json.loads(out)["ok"] is True
+    sent = decode(panel, recorded(tmp_path / "wiring.pickle"))
+    assert np.array_equal(sent, np.asarray(door_frame(panel).convert("RGB")))
+
+
+def wait_until_exists(path: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
 
 
 def test_the_node_process_never_imports_inky_or_numpy(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -18,22 +20,24 @@ import pytest
 from gpiod.line import Value
 from PIL import Image, ImageDraw
 
+from shared.errors import PanelError
 from shared.render import PANELS, Panel, render_door
 from shared.render.samples import sample_scene
 from signage_node import panel_helper
-from signage_node.inky_display import spec_of
-from signage_node.panel_helper import RefreshError, build_driver, detect, refresh
-from tests.signage_node.fake_panel import (
-    IDLE_BUSY,
-    FakeLines,
-    FakeSpi,
-    FastTime,
-    I2c,
-    Wiring,
-    decode,
-    eeprom,
-    module_of,
-)
+from signage_node.inky_display import panel_for_board, spec_of
+from signage_node.panel_helper import build_driver, detect, refresh
+from tests.signage_node.fake_bus import IDLE_BUSY, FakeLines, FakeSpi, FastTime, I2c, Wiring
+from tests.signage_node.fake_panel import decode, eeprom, module_of
+
+
+@pytest.fixture(autouse=True)
+def stop_signals_kept() -> Iterator[None]:
+    """``show`` ignores SIGTERM and SIGINT for good (a helper ends after one refresh); this
+    test process gets them back."""
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for signum, handler in kept.items():
+        signal.signal(signum, handler)
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +93,7 @@ def test_the_13_inch_selects_each_half_by_hand() -> None:
 def test_a_bus_error_fails_the_refresh() -> None:
     panel = PANELS["impression-7.3-spectra6"]
     driver = build_driver(spec_of(panel), fake_buses(Wiring([Value.ACTIVE]), fault="spi"))
-    with pytest.raises(RefreshError, match=r"OSError: .*Input/output error"):
+    with pytest.raises(PanelError, match=r"OSError: .*Input/output error"):
         refresh(driver, colourful_frame(panel))
 
 
@@ -98,7 +102,7 @@ def test_a_panel_that_stays_busy_fails_the_refresh() -> None:
     panel = PANELS["impression-7.3-spectra6"]
     wiring = Wiring([Value.ACTIVE])
     driver = build_driver(spec_of(panel), fake_buses(wiring, stuck=Value.INACTIVE))
-    with pytest.raises(RefreshError, match="stayed busy: Busy Wait: Timed out"):
+    with pytest.raises(PanelError, match="stayed busy: Busy Wait: Timed out"):
         refresh(driver, colourful_frame(panel))
     assert wiring.data(0x02), "the driver still powered the panel off (POF) after the timeout"
 
@@ -132,6 +136,7 @@ BOARDS = [
 def test_detect_describes_the_board(board: bytes, panel_id: str) -> None:
     panel = PANELS[panel_id]
     found = detect({"i2c_bus": I2c(board)})
+    assert panel_for_board(found).id == panel_id
     assert panel.driver in found["classes"]
     assert (found["width"], found["height"]) == (panel.width, panel.height)
     if panel.driver_colour is not None:
@@ -170,7 +175,7 @@ def png(frame: Image.Image) -> bytes:
     return out.getvalue()
 
 
-BUSES = ["--buses", "tests.signage_node.fake_panel:buses"]
+BUSES = ["--buses", "tests.signage_node.fake_bus:buses"]
 
 
 def test_main_shows_a_png_and_answers_in_json() -> None:
@@ -179,6 +184,8 @@ def test_main_shows_a_png_and_answers_in_json() -> None:
     code, answer = run_main(arguments, png(colourful_frame(panel)))
     assert code == 0
     assert answer["ok"] is True
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN, "a stop waits for the glass"
+    assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     assert answer["seconds"] >= 0
     assert answer["peak_rss_kb"] > 1000
 
