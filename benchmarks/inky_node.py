@@ -1,4 +1,4 @@
-"""A door node process driving the real inky driver over a stand-in SPI bus and GPIO lines,
+"""``openspaces node`` driving the real inky driver over a stand-in SPI bus and GPIO lines,
 as on a Pi but without the glass: ``python -m benchmarks.inky_node CONFIG``.
 
 The node is the real one (``display = "inky"``): each refresh runs a panel helper process with
@@ -10,34 +10,20 @@ asks for them), and its driver does not sleep through the seconds a real panel t
 
 from __future__ import annotations
 
+import argparse
 import logging
-import signal
 import sys
-import threading
 from pathlib import Path
 
-from gpiozero.pins.mock import MockFactory
-
-from shared.clock import SystemClock
-from signage_node.app import Node
-from signage_node.config import load_node_config
-from signage_node.inky_display import InkyDisplay, PanelHelper
+from signage_node import cli
+from signage_node.inky_display import PanelHelper
 
 
 def main(config: str) -> int:
+    """``openspaces node --config CONFIG --mock-gpio``, its panel helper on the fake bus."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = load_node_config(Path(config), {})
-    helper = PanelHelper(buses="tests.signage_node.fake_bus:buses")
-    display = InkyDisplay(settings.panel_spec, helper=helper)
-    node = Node(settings, clock=SystemClock(), display=display, pin_factory=MockFactory())
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    node.start()
-    try:
-        stop.wait()
-    finally:
-        node.stop()
-    return 0
+    args = argparse.Namespace(config=Path(config), check=False, mock_gpio=True)
+    return cli.run(args, helper=PanelHelper(buses="tests.signage_node.fake_bus:buses"))
 
 
 if __name__ == "__main__":

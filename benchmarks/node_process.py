@@ -41,6 +41,11 @@ class Case:
     display: str
     panel: str
 
+    @property
+    def name(self) -> str:
+        """What the case's files are called."""
+        return f"{self.display}-{self.panel}"
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -97,12 +102,11 @@ def publish_snapshot(broker: MosquittoProcess, password: str, room_id: str) -> N
 
 def start_node(folder: Path, broker: MosquittoProcess, password: str, case: Case) -> Popen[bytes]:
     """``openspaces node`` (PNG display), or the node on the inky driver over a stand-in bus."""
-    name = f"{case.display}-{case.panel}"
-    config = folder / f"node-{name}.toml"
+    config = folder / f"node-{case.name}.toml"
     config.write_text(
         f'node_id = "door-1"\nroom_id = "{sample_snapshot().room.id}"\npanel = "{case.panel}"\n'
         f'display = "{case.display}"\npng_path = "{folder / "door.png"}"\n'
-        f'state_dir = "{folder / name}"\n'
+        f'state_dir = "{folder / case.name}"\n'
         f'[broker]\nhost = "127.0.0.1"\nport = {broker.port}\npassword = "{password}"\n'
     )
     command = (
@@ -111,7 +115,7 @@ def start_node(folder: Path, broker: MosquittoProcess, password: str, case: Case
         if case.display == "png"
         else ["-m", "benchmarks.inky_node", str(config)]
     )  # fmt: skip
-    log = (folder / f"node-{name}.log").open("wb")
+    log = (folder / f"node-{case.name}.log").open("wb")
     repository = str(Path(__file__).resolve().parent.parent)
     environment = {**os.environ, "PYTHONPATH": repository}
     return subprocess.Popen(
@@ -122,9 +126,8 @@ def start_node(folder: Path, broker: MosquittoProcess, password: str, case: Case
 
 def run_one(folder: Path, broker: MosquittoProcess, password: str, case: Case) -> Figures:
     node = start_node(folder, broker, password, case)
-    name = f"{case.display}-{case.panel}"
     try:
-        return measure(node.pid, folder / name, folder / f"node-{name}.log", case)
+        return measure(node.pid, folder / case.name, folder / f"node-{case.name}.log", case)
     finally:
         node.send_signal(signal.SIGTERM)
         node.wait(30)

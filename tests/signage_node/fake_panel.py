@@ -3,6 +3,7 @@ back into pixels, and the board EEPROMs that ``inky.auto()`` reads."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,23 @@ import numpy as np
 from inky.eeprom import EPDType
 
 from shared.render import Panel
+from signage_node.inky_display import PanelHelper
 from tests.signage_node.fake_bus import Wiring
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 #: The colours behind the Spectra 6 and 4-colour drivers' pixel codes.
 SPECTRA_CODES = {0: (0, 0, 0), 1: (255, 255, 255), 2: (255, 255, 0), 3: (255, 0, 0),
                  5: (0, 0, 255), 6: (0, 255, 0)}  # fmt: skip
 FOUR_CODES = {0: (0, 0, 0), 1: (255, 255, 255), 2: (255, 255, 0), 3: (255, 0, 0)}
+
+
+def fake_helper(**variables: str) -> PanelHelper:
+    """A panel helper process on :mod:`tests.signage_node.fake_bus`; keyword arguments set its
+    ``OPENSPACES_TEST_*`` variables (``wiring=``, ``eeprom=``, ``fault=``)."""
+    environ = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
+    environ.update({f"OPENSPACES_TEST_{k.upper()}": v for k, v in variables.items()})
+    return PanelHelper(buses="tests.signage_node.fake_bus:buses", environ=environ)
 
 
 def module_of(panel: Panel) -> str:

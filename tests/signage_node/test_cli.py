@@ -12,10 +12,10 @@ import pytest
 from shared.errors import ConfigError
 from signage_node import cli
 from signage_node.config import load_node_config
-from signage_node.inky_display import InkyDisplay, PanelHelper
+from signage_node.inky_display import InkyDisplay
 from tests.conftest import Broker
 from tests.signage_node.conftest import provision
-from tests.signage_node.fake_panel import eeprom
+from tests.signage_node.fake_panel import eeprom, fake_helper
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -79,18 +79,13 @@ def test_auto_without_a_board_says_to_name_the_panel(tmp_path: Path) -> None:
         cli.run(parse(["node", "--config", str(config), "--mock-gpio"]))
 
 
-def board_helper(board: bytes) -> PanelHelper:
-    """A panel helper on the fake bus whose board's EEPROM says ``board``."""
-    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-               "OPENSPACES_TEST_EEPROM": board.hex()}  # fmt: skip
-    return PanelHelper(buses="tests.signage_node.fake_bus:buses", environ=environ)
-
-
 def test_auto_takes_the_panel_the_board_names(tmp_path: Path) -> None:
     config = tmp_path / "node.toml"
     config.write_text('node_id = "door-1"\npanel = "auto"\ndisplay = "inky"\n')
     settings = load_node_config(config, {})
-    resolved = cli.resolve_panel(settings, str(config), board_helper(eeprom(400, 300, "red", 18)))
+    resolved = cli.resolve_panel(
+        settings, str(config), fake_helper(eeprom=eeprom(400, 300, "red", 18).hex())
+    )
     assert resolved.panel == "what-ssd1683-red"
     display = cli.make_display(resolved)
     assert isinstance(display, InkyDisplay)
@@ -104,7 +99,7 @@ def test_auto_with_a_board_whose_pins_clash(tmp_path: Path) -> None:
     config.write_text(
         'node_id = "door-1"\npanel = "auto"\ndisplay = "inky"\nbutton_pin = "C"\nstate_dir = "s"\n'
     )
-    big = board_helper(eeprom(1600, 1200, "spectra6", 21))
+    big = fake_helper(eeprom=eeprom(1600, 1200, "spectra6", 21).hex())
     with pytest.raises(ConfigError, match=r"BCM pin 16 is used by panel impression-13\.3") as clash:
         cli.run(parse(["node", "--config", str(config), "--mock-gpio"]), helper=big)
     assert (clash.value.source, clash.value.key) == (str(config), "button_pin")

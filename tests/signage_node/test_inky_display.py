@@ -34,9 +34,8 @@ from signage_node.inky_display import (
     spec_of,
 )
 from tests.signage_node.conftest import GatedPanel, LoopNode, snapshot
-from tests.signage_node.fake_panel import decode, eeprom, recorded
+from tests.signage_node.fake_panel import REPOSITORY, decode, eeprom, fake_helper, recorded
 
-REPOSITORY = Path(__file__).resolve().parents[2]
 BUSES = "tests.signage_node.fake_bus:buses"
 #: One panel for each driver module of inky 2.6.
 ONE_PER_DRIVER = sorted({panel.driver: panel.id for panel in PANELS.values()}.values())
@@ -45,13 +44,10 @@ Helper = Callable[..., PanelHelper]
 
 @pytest.fixture
 def helper(tmp_path: Path) -> Helper:
-    """A panel helper on the fake bus; keyword arguments set its ``OPENSPACES_TEST_*``."""
+    """A panel helper on the fake bus that records what it sent in this test's folder."""
 
     def make(**variables: str) -> PanelHelper:
-        environ = {**os.environ, "PYTHONPATH": str(REPOSITORY),
-                   "OPENSPACES_TEST_WIRING": str(tmp_path / "wiring.pickle")}  # fmt: skip
-        environ.update({f"OPENSPACES_TEST_{k.upper()}": v for k, v in variables.items()})
-        return PanelHelper(buses=BUSES, environ=environ)
+        return fake_helper(wiring=str(tmp_path / "wiring.pickle"), **variables)
 
     return make
 
