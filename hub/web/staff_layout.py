@@ -118,7 +118,7 @@ def add_slot(request: Request, viewer: StaffViewer, form: FormDep) -> Response:
     if slot is None:
         return _days(request, "slot", form, errors)
     try:
-        with hub.database.transaction() as db:
+        with hub.database.reading() as db:
             zone = repo.zone_of(repo.get_event(db).timezone)
         changes.add_slot(hub, _actor(viewer), datetime.combine(slot.date, slot.start, zone))
     except HubError as exc:
@@ -139,7 +139,7 @@ def _rooms(
     request: Request, which: str = "", values: Any = None, errors: dict[str, str] | None = None,
     code: int | None = None,
 ) -> Response:  # fmt: skip
-    with hub_of(request).database.transaction() as db:
+    with hub_of(request).database.reading() as db:
         rooms = repo.list_rooms(db)
     return render(request, "staff/rooms.html", {
         "title": "Rooms", "rooms": rooms, "which": which, "values": values or {},
@@ -152,7 +152,7 @@ def _days(
     code: int | None = None,
 ) -> Response:  # fmt: skip
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone)
         days: dict[date, list[tuple[int, datetime, datetime]]] = {}
         for slot in repo.list_slots(db):

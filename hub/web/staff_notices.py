@@ -101,7 +101,7 @@ def _until(hub: Any, notice: AnnouncementForm) -> datetime | None:
         if notice.until_time is not None:
             raise InvalidError("Give a date for the end time as well.")
         return None
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone)
     until = datetime.combine(notice.until_date, notice.until_time or time(23, 59), zone)
     if until <= hub.clock.now():
@@ -111,7 +111,7 @@ def _until(hub: Any, notice: AnnouncementForm) -> datetime | None:
 
 def _blocks(request: Request, values: Any, errors: dict[str, str], code: int = 200) -> Response:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone)
         rooms = repo.list_rooms(db)
         slots = [(s.id, s.start.astimezone(zone)) for s in repo.list_slots(db)]
@@ -130,7 +130,7 @@ def _announcements(
 ) -> Response:
     hub = hub_of(request)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone)
         rooms = repo.list_rooms(db)
         names = {r.id: r.name for r in rooms}
