@@ -1,4 +1,5 @@
-"""Screenshots of the board, a session page, a room page and the staff fleet view for the docs.
+"""Screenshots of the board, a session page, a room page and the staff event and fleet views for
+the docs.
 
 Run ``.venv/bin/python -m tests.hub.web.screenshots [OUT_DIR]`` (default ``docs/screenshots``).
 It serves the hub with the demo's sample event on a fixed clock, reports a few door nodes, and
@@ -103,6 +104,7 @@ def shoot(base: str, out: Path) -> None:
         _save(laptop, base + "/rooms/room-250b", out / "room.png")
         _log_in(laptop, base)
         _save(laptop, base + "/staff/fleet", out / "staff-fleet.png")
+        _save(laptop, base + "/staff/event", out / "staff-event.png")
         phone = browser.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
         _save(phone.new_page(), base + "/", out / "board-phone.png", full_page=False)
         browser.close()
