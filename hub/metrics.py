@@ -113,7 +113,7 @@ class FleetCollector(Collector):
 
     def _read(self, hub: Hub) -> Iterator[Metric]:
         fleet = read_fleet(hub.database, hub.clock.now(), hub.settings.fleet_alert_after_s)
-        with hub.database.transaction() as db:
+        with hub.database.reading() as db:
             versions, presses = repo.snapshot_versions(db), repo.button_events(db)
         online = GaugeMetricFamily("openspaces_node_online", "1 if the node said online.", None,
                                    ["node"])  # fmt: skip

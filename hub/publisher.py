@@ -6,6 +6,11 @@ nothing; otherwise it takes the next version from the counter and stores the sna
 transaction, then publishes it retained (QoS 1). Without a connected link the snapshot is still
 stored, and :meth:`Publisher.republish_all` (run on every broker connect) sends it later.
 
+A removed room's retained state is emptied on the broker (:meth:`Publisher.clear_rooms`: an
+empty retained message deletes it), and again on every connect for every room the audit log
+says was removed and that does not exist now, in case the hub was not connected when it was
+removed.
+
 Thread-safe: API threads and the MQTT worker publish through one lock, so a room's versions go
 out in order. Each callable in ``listeners`` is called (no arguments, on the publishing thread)
 after rooms or ``site`` were published with new content: the board's live updates hang here.
@@ -29,6 +34,7 @@ from typing import Protocol
 from hub import repository as repo
 from hub.db import Database
 from hub.errors import NotFoundError
+from hub.repo import layout
 from hub.snapshots import Links, build_room_snapshot, build_site_info
 from shared import wire
 from shared.clock import Clock
@@ -108,6 +114,7 @@ class Publisher:
             fresh = [room_id for room_id in room_ids if self._publish_room(room_id, resend=True)]
             self.publish_site()
             self.publish_node_configs()
+            self.clear_rooms(self._removed_room_ids())
         if fresh:
             self._tell_listeners()
         log.info("republished %d room snapshots, site and node configs", len(room_ids))
@@ -126,7 +133,7 @@ class Publisher:
         topic = self.topics.site()
         with self._lock, self.database.publish_lock(topic):
             try:
-                with self.database.transaction() as db:
+                with self.database.reading() as db:
                     site = build_site_info(db, self.clock.now())
             except NotFoundError:
                 log.debug("no event yet: nothing to publish on site")
@@ -136,20 +143,40 @@ class Publisher:
 
     def publish_node_configs(self, node_ids: Iterable[str] | None = None) -> None:
         """Publish ``nodes/{id}/config`` (retained) for the given nodes, or every known node."""
-        with self.database.transaction() as db:
+        with self.database.reading() as db:
             known = [node.node_id for node in repo.list_nodes(db)]
         wanted = known if node_ids is None else sorted(set(node_ids) & set(known))
         with self._lock:
             for node_id in wanted:
                 self._publish_node_config(node_id)
 
+    def clear_rooms(self, room_ids: Iterable[str]) -> None:
+        """Delete the retained ``rooms/{id}/state`` of rooms that no longer exist (a room that
+        exists again by now keeps its state); the broker then offers no door a removed room."""
+        with self._lock:
+            for room_id in sorted(set(room_ids)):
+                self._clear_room(room_id)
+
     def notify_listeners(self) -> None:
         """Tell the listeners about a change another hub published (see :mod:`hub.worker`)."""
         self._tell_listeners()
 
     def _room_ids(self) -> list[str]:
-        with self.database.transaction() as db:
+        with self.database.reading() as db:
             return [room.id for room in repo.list_rooms(db)]
+
+    def _removed_room_ids(self) -> list[str]:
+        with self.database.reading() as db:
+            return layout.removed_room_ids(db)
+
+    def _clear_room(self, room_id: str) -> None:
+        topic = self.topics.room_state(room_id)
+        with self.database.publish_lock(topic):
+            with self.database.reading() as db:
+                if layout.room_exists(db, room_id):
+                    return
+            log.info("room %s was removed: clearing its retained state", room_id)
+            self._send(topic, b"", partial(self._clear_room, room_id))
 
     def _publish_room(self, room_id: str, *, resend: bool) -> wire.RoomSnapshot | None:
         """Store the room's snapshot if it changed and send it; with ``resend``, send the
@@ -168,14 +195,14 @@ class Publisher:
         return snapshot
 
     def _stored_payload(self, room_id: str) -> bytes | None:
-        with self.database.transaction() as db:
+        with self.database.reading() as db:
             stored = repo.stored_snapshot(db, room_id)
             return stored.payload.encode("utf-8") if stored is not None else None
 
     def _publish_node_config(self, node_id: str) -> None:
         topic = self.topics.node_config(node_id)
         with self.database.publish_lock(topic):
-            with self.database.transaction() as db:
+            with self.database.reading() as db:
                 try:
                     node = repo.get_node(db, node_id)
                 except NotFoundError:

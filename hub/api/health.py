@@ -22,7 +22,7 @@ class Health(BaseModel):
 @router.get("/healthz", summary="Is the hub up")
 def healthz(hub: HubDep) -> Health:
     """200 while the hub answers and its database works; ``broker`` tells the MQTT state."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         has_event = repo.find_event(db) is not None
     if hub.link is None:
         broker: Literal["connected", "disconnected", "not configured"] = "not configured"

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1/rooms", tags=["rooms"], responses=errors(422)
 @router.get("", summary="List rooms")
 def list_rooms(hub: HubDep) -> list[RoomPublic]:
     """Every room, in board order."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return [RoomPublic.of(room) for room in repo.list_rooms(db)]
 
 
@@ -55,7 +55,7 @@ def door_png(
         chosen = get_panel(panel)
     except ConfigError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, exc.problem) from None
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         repo.get_room(db, room_id)
         payloads = {row.room_id: row.payload for row in repo.stored_snapshots(db)}
     if room_id not in payloads:

@@ -19,6 +19,7 @@ from hub.web import (
     board,
     cards,
     ideas,
+    staff_event,
     staff_fleet,
     staff_layout,
     staff_login,
@@ -39,7 +40,7 @@ def install(app: FastAPI, clock: Clock) -> None:
     app.state.login_limiter = TokenBucketLimiter(clock, burst=LOGIN_BURST,
                                                  per_hour=LOGIN_PER_HOUR)  # fmt: skip
     for module in (
-        board, cards, ideas, staff_login, staff_sessions, staff_layout, staff_notices,
+        board, cards, ideas, staff_login, staff_event, staff_sessions, staff_layout, staff_notices,
         staff_records, staff_fleet,
     ):  # fmt: skip
         app.include_router(module.router)

@@ -108,7 +108,7 @@ def _form(
     request: Request, values: dict[str, str], errors: dict[str, str], code: int = 200
 ) -> Response:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         places = free_places(db, hub.clock.now())
     chosen = values.get("place", "")
     taken = bool(chosen) and chosen not in {p.value for p in places} and "place" not in errors
@@ -124,7 +124,7 @@ def _edit(
     code: int = 200,
 ) -> Response:  # fmt: skip
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         session = repo.get_session(db, session_id)
         zone = repo.zone_of(repo.get_event(db).timezone)
         room, start = session.room, session.slot.start.astimezone(zone)
@@ -137,7 +137,7 @@ def _edit(
 
 def _check_token(request: Request, session_id: int, token: str) -> Session:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         session = repo.get_session(db, session_id)
         if not token or not repo.edit_token_matches(session, token):
             raise HTTPException(

@@ -60,7 +60,7 @@ def render(
     hub = hub_of(request)
     viewer: Viewer = get_viewer(request, hub)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         event = repo.find_event(db)
         notices = [a.text for a in repo.active_announcements(db, now)] if event else []
     page: dict[str, Any] = {

@@ -33,7 +33,7 @@ def fleet_page(request: Request, viewer: StaffViewer) -> Response:
     hub = hub_of(request)
     now = hub.clock.now()
     fleet = read_fleet(hub.database, now, hub.settings.fleet_alert_after_s)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
         rooms = [(room.id, room.name) for room in repo.list_rooms(db)]
     names = dict(rooms)
