@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from hub import metrics, web
-from hub.api import health, ideas, manage, nodes, rooms, sessions, slots
+from hub.api import event, health, ideas, manage, nodes, rooms, sessions, slots
 from hub.api.deps import AddCardLimiter
 from hub.errors import ConflictError, HubError, InvalidError, NotFoundError
 from hub.feeds.routes import install as install_feeds
@@ -71,7 +71,14 @@ def create_app(
         used_clock, burst=settings.add_card_burst, per_hour=settings.add_card_per_hour
     )
     install_feeds(app)  # first: /rooms/{id}.ics must win over catch-all page routes
-    for router in (rooms.router, slots.router, sessions.router, nodes.router, health.router):
+    for router in (
+        event.router,
+        rooms.router,
+        slots.router,
+        sessions.router,
+        nodes.router,
+        health.router,
+    ):
         app.include_router(router)
     app.include_router(manage.router)
     app.include_router(ideas.router)

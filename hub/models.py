@@ -68,6 +68,7 @@ class Event(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
     hashtag: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(300))
     epoch: Mapped[str] = mapped_column(String(64))
 
 

@@ -46,6 +46,7 @@ from hub.repo.schedule import (
     list_days,
     list_rooms,
     list_slots,
+    save_event,
     scheduled_at,
     zone_of,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "record_node_status",
     "remove_node",
     "restore_session",
+    "save_event",
     "scheduled_at",
     "set_full",
     "snapshot_versions",

@@ -22,15 +22,60 @@ from shared.topics import check_id
 SLOT_LENGTH = timedelta(hours=1)
 
 
-def create_event(db: DbSession, name: str, timezone: str, hashtag: str | None = None) -> Event:
+def create_event(
+    db: DbSession, name: str, timezone: str, hashtag: str | None = None, url: str | None = None
+) -> Event:
     """Create the event (one per database), with a fresh random epoch."""
     if find_event(db) is not None:
         raise ConflictError("the event already exists; this hub holds one event")
     zone_of(timezone)
-    event = Event(name=name, timezone=timezone, hashtag=hashtag, epoch=secrets.token_hex(8))
+    event = Event(
+        name=name, timezone=timezone, hashtag=hashtag, url=url, epoch=secrets.token_hex(8)
+    )
     db.add(event)
     db.flush()
     return event
+
+
+def save_event(
+    db: DbSession, *, name: str, timezone: str, hashtag: str | None, url: str | None
+) -> tuple[Event, bool]:
+    """Create the event, or change it to these fields; return it and whether anything changed.
+
+    A new time zone keeps every slot at its local wall-clock time (a 10:00 slot stays 10:00
+    there), which moves it in UTC; :class:`InvalidError` if a slot's local time does not exist
+    in the new zone.
+    """
+    new_zone = zone_of(timezone)
+    event = find_event(db)
+    if event is None:
+        return create_event(db, name, timezone, hashtag, url), True
+    before = (event.name, event.timezone, event.hashtag, event.url)
+    if event.timezone != timezone:
+        _reanchor_slots(db, zone_of(event.timezone), new_zone)
+    event.name, event.timezone, event.hashtag, event.url = name, timezone, hashtag, url
+    db.flush()
+    return event, before != (name, timezone, hashtag, url)
+
+
+def _reanchor_slots(db: DbSession, old: ZoneInfo, new: ZoneInfo) -> None:
+    slots = list_slots(db)
+    starts: dict[int, datetime] = {}
+    for slot in slots:
+        local = slot.start.astimezone(old).replace(tzinfo=new)
+        if not _exists(local):
+            when = local.strftime("%Y-%m-%d %H:%M")
+            raise InvalidError(f"the slot at {when} does not exist in {new.key} (clocks change)")
+        starts[slot.id] = local.astimezone(UTC)
+    if len(set(starts.values())) != len(starts):
+        raise ConflictError(f"two slots would start at the same moment in {new.key}")
+    # Two steps, so that no slot takes another's start while both exist (starts are unique).
+    for slot in slots:
+        slot.start = slot.start.replace(year=slot.start.year + 1000)
+    db.flush()
+    for slot in slots:
+        slot.start, slot.end = starts[slot.id], starts[slot.id] + SLOT_LENGTH
+    db.flush()
 
 
 def find_event(db: DbSession) -> Event | None:
@@ -49,7 +94,7 @@ def zone_of(timezone: str) -> ZoneInfo:
     """The IANA zone named ``timezone``; :class:`InvalidError` if there is none."""
     try:
         return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
         raise InvalidError(f"unknown time zone {timezone!r}") from None
 
 

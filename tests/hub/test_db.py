@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -16,29 +15,25 @@ from hub.models import Session
 from tests.hub.conftest import seed
 
 
-def head_revision() -> str:
-    """The newest migration, as Alembic sees the scripts (one head)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    assert head is not None
-    return head
-
-
 def test_migrations_create_the_schema_and_run_again(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'nested' / 'hub.db'}"
     open_database(url).dispose()
     database = open_database(url)
     try:
         with database.transaction() as db:
-            version = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            assert version == head_revision()
+            revision = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            assert revision == _head_revision()
             assert repo.next_version(db) == 1
             assert db.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert db.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert db.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
     finally:
         database.dispose()
+
+
+def _head_revision() -> str | None:
+    """The one head of the migration chain (two heads would be a merge mistake)."""
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def test_at_most_one_scheduled_session_per_room_and_slot(tmp_path: Path) -> None:

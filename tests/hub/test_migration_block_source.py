@@ -35,7 +35,7 @@ def test_block_source_columns_come_and_go(tmp_path: Path) -> None:
             assert tuple(row) == ("Sponsor workshop", None, None)
     finally:
         database.dispose()
-    _migrate(url, "0002", downgrade=True)
+    _migrate(url, "0003", downgrade=True)
     database = open_database(url, migrate=False)
     try:
         with database.transaction() as db:
