@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from hub import staff_cli
+from hub import setup_cli, staff_cli
 from hub.feeds import csv_cli, program_cli
 from hub.settings import ENV_PREFIX
 
@@ -44,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     csv_cli.register(actions)
     program_cli.register(actions)
     staff_cli.register(actions)
+    setup_cli.register(actions)
 
 
 def run(args: argparse.Namespace) -> int:
