@@ -132,7 +132,14 @@ def slot_state(slot: Slot) -> dict[str, Any]:
 
 
 def block_state(block: BlockedSlot) -> dict[str, Any]:
-    return {"room_id": block.room_id, "slot_id": block.slot_id, "label": block.label}
+    state: dict[str, Any] = {
+        "room_id": block.room_id,
+        "slot_id": block.slot_id,
+        "label": block.label,
+    }
+    if block.source is not None:
+        state |= {"source": block.source, "source_ref": block.source_ref}
+    return state
 
 
 def announcement_state(announcement: Announcement) -> dict[str, Any]:

@@ -6,8 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from hub import staff_cli
-from hub.feeds import csv_cli
+from hub import setup_cli, staff_cli
+from hub.feeds import csv_cli, program_cli
 from hub.settings import ENV_PREFIX
 
 DESCRIPTION = f"""\
@@ -42,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     token.add_argument("--name", required=True, help="who or what holds the token, e.g. 'alice'")
     token.set_defaults(run=run_create_token)
     csv_cli.register(actions)
+    program_cli.register(actions)
     staff_cli.register(actions)
+    setup_cli.register(actions)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -69,10 +69,16 @@ class BlockOut(BaseModel):
     room_id: str
     slot_id: int
     label: str
+    source: str | None = Field(
+        default=None, description='None: blocked by hand; "program": by a programme import'
+    )
 
     @classmethod
     def of(cls, block: BlockedSlot) -> BlockOut:
-        return cls(id=block.id, room_id=block.room_id, slot_id=block.slot_id, label=block.label)
+        return cls(
+            id=block.id, room_id=block.room_id, slot_id=block.slot_id, label=block.label,
+            source=block.source,
+        )  # fmt: skip
 
 
 class AnnouncementCreate(Body):

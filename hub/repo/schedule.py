@@ -192,14 +192,23 @@ def get_room(db: DbSession, room_id: str) -> Room:
     return room
 
 
-def block_slot(db: DbSession, room_id: str, slot_id: int, label: str) -> BlockedSlot:
-    """Mark ``room_id`` at ``slot_id`` as taken by another event named ``label``."""
+def block_slot(
+    db: DbSession, room_id: str, slot_id: int, label: str,
+    *, source: str | None = None, source_ref: str | None = None,
+) -> BlockedSlot:  # fmt: skip
+    """Mark ``room_id`` at ``slot_id`` as taken by another event named ``label``.
+
+    ``source``/``source_ref`` say what made the block (None: staff, by hand; see
+    :class:`~hub.models.BlockedSlot`).
+    """
     room, slot = get_room(db, room_id), get_slot(db, slot_id)
     if find_block(db, room_id, slot_id) is not None:
         raise ConflictError(f"{room.name} is already blocked at {describe_slot(db, slot)}")
     if scheduled_at(db, room_id, slot_id) is not None:
         raise ConflictError(f"{room.name} has a session at {describe_slot(db, slot)}")
-    block = BlockedSlot(room_id=room_id, slot_id=slot_id, label=label)
+    block = BlockedSlot(
+        room_id=room_id, slot_id=slot_id, label=label, source=source, source_ref=source_ref
+    )
     db.add(block)
     db.flush()
     return block
