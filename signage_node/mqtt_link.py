@@ -126,7 +126,9 @@ class NodeLink:
         self._status = NodeStatus(node_id=settings.node_id, state="online")
         self._watched: frozenset[str] = self._room_topics(settings.room_id, all_rooms=False)
         self._client = client_factory(settings.node_id)
-        self._events = EventSender(outbox or Outbox.in_folder(settings.state_dir), self._send)
+        self._events = EventSender(
+            outbox if outbox is not None else Outbox.in_folder(settings.state_dir), self._send
+        )
         self._configure()
 
     def _configure(self) -> None:
