@@ -3,7 +3,9 @@
 Threads: paho's network loop runs the callbacks. They do no work of their own beyond
 publishing ``hub/status``: each received message becomes an :class:`Incoming` and each
 successful connect a :class:`Connected` on the ``inbox`` queue, which the hub worker
-(:mod:`hub.worker`) drains. :meth:`MqttLink.publish` may be called from any thread.
+(:mod:`hub.worker`) drains. :meth:`MqttLink.publish` may be called from any thread. No
+exception leaves a callback into paho (it would end paho's thread, and with it the hub's MQTT):
+one is logged with its traceback and the callback returns.
 
 Retained messages: ``hub/status`` is ``online`` on connect and ``offline`` as the last will
 (also sent on a clean stop, by disconnecting "with will message"). While disconnected,
@@ -26,7 +28,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec
 
 from paho.mqtt.client import (
     Client,
@@ -78,6 +81,20 @@ class Stop:
 
 WorkItem = Incoming | Connected | Stop
 ClientFactory = Callable[[BrokerSettings], Client]
+P = ParamSpec("P")
+
+
+def never_raises(callback: Callable[P, None]) -> Callable[P, None]:
+    """``callback`` as paho should call it: anything it raises is logged, not passed on."""
+
+    @wraps(callback)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except Exception:
+            log.exception("MQTT callback %s failed; paho goes on", callback.__name__)
+
+    return guarded
 
 
 def paho_client(broker: BrokerSettings) -> Client:
@@ -116,10 +133,10 @@ class MqttLink:
         #: Set when an acknowledgement did not come in time, cleared by the next one to arrive.
         self._stalled = threading.Event()
         self._client = client_factory(broker)
-        self._client.on_connect = self._on_connect
-        self._client.on_publish = self._on_publish
-        self._client.on_disconnect = self._on_disconnect
-        self._client.on_message = self._on_message
+        self._client.on_connect = never_raises(self._on_connect)
+        self._client.on_publish = never_raises(self._on_publish)
+        self._client.on_disconnect = never_raises(self._on_disconnect)
+        self._client.on_message = never_raises(self._on_message)
         offline = wire.encode(self._status("offline"))
         self._client.will_set(self.topics.hub_status(), offline, qos=QOS, retain=True)
         self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
@@ -285,4 +302,9 @@ class MqttLink:
         self._stalled.clear()
 
     def _on_message(self, client: Client, userdata: Any, message: MQTTMessage) -> None:
-        self.inbox.put(Incoming(message.topic, bytes(message.payload)))
+        try:
+            topic = message.topic  # paho decodes it as UTF-8
+        except UnicodeDecodeError:
+            log.warning("dropped a message on a topic that is not UTF-8")
+            return
+        self.inbox.put(Incoming(topic, bytes(message.payload)))

@@ -8,8 +8,8 @@ goes into the processed-events table in the same transaction as the full-flag ch
 audit entry, then the room is published. Between messages it sends the ``hub/status``
 heartbeat every ``heartbeat_s``.
 
-A payload that is not JSON, has another schema version or fails validation is logged with its
-topic and dropped; no message can stop the worker.
+A payload that :func:`shared.wire.decode` refuses is logged with its topic, the reason and an
+excerpt of the payload, and dropped; no message can stop the worker.
 
 One of several hubs (docs/scaling.md): when another hub applied the same event first (a
 redelivery raced it), the processed-events row it wrote makes this hub's attempt a no-op. A room
@@ -121,7 +121,8 @@ class HubWorker:
             else:
                 log.warning("unexpected message on %s; dropped", item.topic)
         except (PayloadError, TopicError) as exc:
-            log.warning("bad payload on %s, dropped: %s", item.topic, exc)
+            log.warning("bad payload on %s, dropped: %s; payload %s", item.topic, exc,
+                        wire.excerpt(item.payload))  # fmt: skip
 
     def _node_status(self, node_id: str, status: wire.NodeStatus) -> None:
         if status.node_id != node_id:

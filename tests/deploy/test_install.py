@@ -15,6 +15,7 @@ from hub.mosquitto import BrokerFiles, MosquittoProcess, acl_text, free_port
 from hub.provision import NodeFile, node_toml
 from hub.settings import load_settings
 from shared.topics import Topics
+from signage_node.watchdog import SystemdNotifier
 from tests.deploy.conftest import DEPLOY, Scratch, offline_env
 from tests.hub.conftest import wait_until
 from tests.hub.mqtt_sessions import accepted, connect
@@ -169,3 +170,12 @@ def test_the_units_run_as_a_dedicated_user_after_time_sync(unit: str) -> None:
     assert {"time-sync.target", "network-online.target"} <= set(settings["After"].split())
     assert settings["NoNewPrivileges"] == "true"
     assert settings["ProtectSystem"] == "strict"
+
+
+def test_the_node_unit_has_a_watchdog_the_loop_can_feed() -> None:
+    text = (DEPLOY / "systemd" / "openspaces-node.service").read_text()
+    settings = dict(re.findall(r"^(\w+)=(.*)$", text, re.M))
+    assert (settings["Type"], settings["NotifyAccess"]) == ("notify", "main")
+    watchdog_s = float(settings["WatchdogSec"])
+    # the loop pings at least every half watchdog: well within its longest pass on a Pi
+    assert SystemdNotifier("/run/x", watchdog_s).interval_s == watchdog_s / 2 >= 10
