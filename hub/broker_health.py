@@ -59,6 +59,7 @@ class BrokerHealth:
         self._early_acks: dict[int, tuple[bool, str]] = {}
         self._rejected: dict[str, str] = {}
         self.rejected_total = 0
+        self.disconnects_total = 0
 
     def connected(self) -> None:
         with self._lock:
@@ -70,6 +71,7 @@ class BrokerHealth:
             if self._down_since is None:
                 self._down_since = now
             self._disconnects.append(now)
+            self.disconnects_total += 1
 
     def sent(self, mid: int, topic: str) -> None:
         """A QoS 1 publish with packet id ``mid`` went to the connection."""
