@@ -96,7 +96,7 @@ def other_kinds(database: Database, char: str, now: datetime) -> dict[str, int]:
         repo.delete_session(db, card.id)  # frees room-a's first slot for the move
         repo.move_session(db, moved.id, "room-a", slots[0].id)
         others = build_room_snapshot(db, "room-b", LINKS, now)
-    kinds = {s.kind: slot_size(s) for s in others.slots[:3]}
+    kinds: dict[str, int] = {s.kind: slot_size(s) for s in others.slots[:3]}
     assert set(kinds) == {"blocked", "moved", "cancelled"}
     return kinds
 
