@@ -45,6 +45,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
+from hub.broker_health import BrokerHealth
 from hub.settings import BrokerSettings
 from shared import __version__, wire
 from shared.clock import Clock
@@ -57,6 +58,8 @@ RECONNECT_MIN_S = 1
 RECONNECT_MAX_S = 30
 #: How often a wait for an acknowledgement looks whether the link is still up, in seconds.
 CONFIRM_SLICE_S = 0.1
+#: A PUBACK later than this (or than a heartbeat, if longer) makes the link unhealthy, seconds.
+ACK_TIMEOUT_S = 5.0
 #: How long the broker keeps the hub's session (subscriptions, queued events) while it is away.
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
@@ -132,6 +135,11 @@ class MqttLink:
         self._stopping = threading.Event()
         #: Set when an acknowledgement did not come in time, cleared by the next one to arrive.
         self._stalled = threading.Event()
+        #: What is wrong with the link, for ``/healthz``, the fleet page and ``/metrics``.
+        self.health = BrokerHealth(
+            clock.monotonic, heartbeat_s=heartbeat_s, ack_timeout_s=max(heartbeat_s, ACK_TIMEOUT_S)
+        )
+        self._max_packet: int | None = None
         self._client = client_factory(broker)
         self._client.on_connect = never_raises(self._on_connect)
         self._client.on_publish = never_raises(self._on_publish)
@@ -144,6 +152,11 @@ class MqttLink:
     @property
     def connected(self) -> bool:
         return self._connected.is_set()
+
+    @property
+    def max_packet_bytes(self) -> int | None:
+        """The broker's Maximum Packet Size from its last CONNACK (None: it set no limit)."""
+        return self._max_packet
 
     @property
     def grouped(self) -> bool:
@@ -193,6 +206,8 @@ class MqttLink:
             log.debug("not connected: %s not sent now", topic)
             return False
         info = self._client.publish(topic, payload, qos=QOS, retain=retain)
+        if info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS:
+            self.health.sent(info.mid, topic)
         if confirm_s is None or info.rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
             return info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS
         return self._confirmed(info, topic, confirm_s)
@@ -225,6 +240,8 @@ class MqttLink:
         properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         properties.MessageExpiryInterval = expiry_s
         info = self._client.publish(topic, payload, qos=QOS, retain=False, properties=properties)
+        if info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS:
+            self.health.sent(info.mid, topic)
         return info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS
 
     def publish_status(self) -> None:
@@ -250,7 +267,10 @@ class MqttLink:
                 "broker %s:%d refused the hub: %s", self.broker.host, self.broker.port, reason
             )
             return
-        log.info("connected to broker %s:%d", self.broker.host, self.broker.port)
+        self._max_packet = getattr(properties, "MaximumPacketSize", None)
+        log.info("connected to broker %s:%d (maximum packet %s bytes)", self.broker.host,
+                 self.broker.port, self._max_packet or "not set")  # fmt: skip
+        self.health.connected()
         self._stalled.clear()
         self._connected.set()
         # Subscribe before saying "online": a node resends its outbox when it sees the hub
@@ -286,6 +306,7 @@ class MqttLink:
         properties: Properties | None,
     ) -> None:
         self._connected.clear()
+        self.health.disconnected()
         if self._stopping.is_set():
             log.info("disconnected from broker: %s", reason)
         else:
@@ -300,6 +321,9 @@ class MqttLink:
         properties: Properties | None,
     ) -> None:
         self._stalled.clear()
+        if reason.is_failure:
+            log.error("the broker rejected message %d: %s", mid, reason)
+        self.health.acknowledged(mid, reason.is_failure, str(reason))
 
     def _on_message(self, client: Client, userdata: Any, message: MQTTMessage) -> None:
         try:

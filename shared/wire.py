@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from shared.errors import PayloadError
+from shared.text import SingleLine
 
 SCHEMA_VERSION: Literal[1] = 1
 MAX_PAYLOAD_BYTES = 256 * 1024
@@ -44,8 +45,15 @@ EXCERPT_BYTES = 80
 
 #: An id that can stand in a topic level: no wildcards, no slashes, no spaces.
 TopicId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-Text = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=2000)]
+#: Characters in a text field, and in an announcement, after normalisation.
+TEXT_CHARS = 200
+ANNOUNCEMENT_CHARS = 280
+#: Announcements one payload carries at most.
+MAX_ANNOUNCEMENTS = 50
+#: Text fields are :func:`shared.text.normalise`-d before their limits are checked.
+Text = Annotated[str, SingleLine, StringConstraints(max_length=TEXT_CHARS)]
+#: A short word a node reports (software version, panel id, epoch, frame hash, address).
+ReportWord = Annotated[str, SingleLine, StringConstraints(max_length=64)]
 SlotKind = Literal["session", "open", "blocked", "moved", "cancelled"]
 
 
@@ -98,13 +106,17 @@ class RoomInfo(BaseModel):
 
 
 class SessionCard(BaseModel):
-    """A session as a door shows it: the paper card's topic, description, host and handle."""
+    """A session as a door shows it: the paper card's topic, host and handle.
+
+    No description: the door does not draw one (the session page, which its QR code opens,
+    does), so the snapshot stays small whatever the public types (docs/wire-protocol.md).
+    A ``description`` sent by an older hub is ignored.
+    """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: int
     title: Text
-    description: LongText = ""
     host_name: Text = ""
     host_handle: Text = ""
     full: bool = False
@@ -146,7 +158,7 @@ class Announcement(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: int
-    text: Annotated[str, StringConstraints(min_length=1, max_length=280)]
+    text: Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=ANNOUNCEMENT_CHARS)]
     room_id: TopicId | None = None
     expires_at: AwareDatetime | None = None
 
@@ -176,7 +188,7 @@ class RoomSnapshot(WireModel):
     event: EventInfo
     room: RoomInfo
     slots: list[DoorSlot] = Field(default_factory=list, max_length=500)
-    announcements: list[Announcement] = Field(default_factory=list, max_length=50)
+    announcements: list[Announcement] = Field(default_factory=list, max_length=MAX_ANNOUNCEMENTS)
     links: Links = Links()
 
     @model_validator(mode="after")
@@ -197,7 +209,7 @@ class SiteInfo(WireModel):
     """``site`` (retained): the event and the site-wide announcements."""
 
     event: EventInfo
-    announcements: list[Announcement] = Field(default_factory=list, max_length=50)
+    announcements: list[Announcement] = Field(default_factory=list, max_length=MAX_ANNOUNCEMENTS)
     published_at: AwareDatetime
 
 
@@ -234,18 +246,18 @@ class NodeStatus(WireModel):
     node_id: TopicId
     state: Literal["online", "offline"]
     at: AwareDatetime | None = None
-    software_version: str = ""
+    software_version: ReportWord = ""
     room_id: TopicId | None = None
-    panel: str | None = None
+    panel: ReportWord | None = None
     applied_version: int | None = None
-    applied_epoch: str | None = None
-    frame_hash: str | None = None
+    applied_epoch: ReportWord | None = None
+    frame_hash: ReportWord | None = None
     last_refresh_at: AwareDatetime | None = None
     last_refresh_s: float | None = None
     clock_offset_s: float | None = None
     uptime_s: float | None = None
-    ip: str | None = None
-    last_error: Annotated[str, StringConstraints(max_length=500)] | None = None
+    ip: ReportWord | None = None
+    last_error: Annotated[str, SingleLine, StringConstraints(max_length=500)] | None = None
 
 
 class ButtonEvent(WireModel):

@@ -2,7 +2,8 @@
 
 Field limits stay within the wire format's (``shared.wire``), so anything the API accepts can
 go into a snapshot: title ≤ 120, description ≤ 1000, host name and handle ≤ 80 characters.
-Text is stripped of surrounding whitespace before the limits apply.
+Text is normalised first (:func:`shared.text.normalise`: no control characters, escape
+sequences or bidi overrides; line breaks kept only in the description), then the limits apply.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hub.models import Room, Session, Slot
 from hub.snapshots import Links
+from shared.text import MultiLine, SingleLine
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-HostText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+Title = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
+Description = Annotated[str, MultiLine, StringConstraints(max_length=1000)]
+HostText = Annotated[str, SingleLine, StringConstraints(max_length=80)]
 #: A row id in a body (PostgreSQL ``integer`` range), so a huge number is a 422, not a crash.
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 

@@ -1,4 +1,5 @@
-"""What the public forms accept: the same limits as the API (:mod:`hub.api.schemas`)."""
+"""What the public forms accept: the same normalised text and limits as the API
+(:mod:`hub.api.schemas`)."""
 
 from __future__ import annotations
 

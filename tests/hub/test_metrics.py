@@ -40,7 +40,7 @@ def report(client: TestClient, node_id: str, online: bool, **fields: object) -> 
         repo.assign_node(db, node_id, "room-a", PANEL)
         repo.record_node_status(
             db, node_id, online=online, status_json=status.model_dump_json(), seen_at=NOW,
-            room_id="room-a", panel=PANEL,
+            panel=PANEL,
         )  # fmt: skip
 
 

@@ -54,6 +54,17 @@ def test_a_host_adds_a_card_and_edits_it_with_the_private_link(
     assert "This session was cancelled" in web.get(f"/sessions/{session_id}").text
 
 
+def test_the_form_stores_normalised_text(web: TestClient, seeded: Seeded) -> None:
+    answer = post_card(web, f"room-a|{seeded.slot_ids[5]}", title="\u202eevil\x1b[2J title",
+                       description="a\r\n\r\n\r\nb\u2066", host_name="Ana\x00")  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    session_id = int(edit_link(answer.text).split("/")[2])
+    stored = web.get(f"/api/v1/sessions/{session_id}").json()
+    assert (stored["title"], stored["description"], stored["host_name"]) == (
+        "evil title", "a\n\nb", "Ana",
+    )  # fmt: skip
+
+
 def test_a_wrong_edit_token_is_refused(web: TestClient, seeded: Seeded) -> None:
     link = edit_link(post_card(web, f"room-a|{seeded.slot_ids[5]}").text)
     refused = web.get(link[:-4] + "abcd")
