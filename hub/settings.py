@@ -13,6 +13,11 @@ setting in upper case with dots turned into underscores, behind ``OPENSPACES_HUB
     OPENSPACES_HUB_ADD_CARD_PER_HOUR  add_card_per_hour
     OPENSPACES_HUB_STAFF_LOGIN_HOURS  staff_login_hours
     OPENSPACES_HUB_FLEET_ALERT_AFTER_S fleet_alert_after_s
+    OPENSPACES_HUB_MAX_BODY_BYTES     max_body_bytes
+    OPENSPACES_HUB_MAX_IMPORT_BYTES   max_import_bytes
+    OPENSPACES_HUB_TRUSTED_PROXIES    trusted_proxies    (comma-separated)
+    OPENSPACES_HUB_METRICS_TOKEN      metrics_token
+    OPENSPACES_HUB_METRICS_PUBLIC     metrics_public     ("true" / "false")
     OPENSPACES_HUB_BROKER_HOST        broker.host        (any BROKER_* variable turns MQTT on)
     OPENSPACES_HUB_BROKER_PORT        broker.port
     OPENSPACES_HUB_BROKER_USERNAME    broker.username
@@ -27,17 +32,39 @@ stores every snapshot and serves HTTP, which is what unit tests and previews wan
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from shared.errors import ConfigError
 from shared.topics import DEFAULT_PREFIX
 
 ENV_PREFIX = "OPENSPACES_HUB_"
+#: Settings that are lists: their environment variable is comma-separated.
+LIST_KEYS = frozenset({"trusted_proxies"})
+
+
+def _address_or_network(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address or network") from None
+    return value
+
+
+#: A proxy's address (``10.0.0.2``, ``::1``) or network (``10.0.0.0/8``).
+ProxyAddress = Annotated[str, AfterValidator(_address_or_network)]
 
 
 class BrokerSettings(BaseModel):
@@ -76,6 +103,17 @@ class HubSettings(BaseModel):
     staff_login_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     #: Seconds a door may be offline or show a wrong frame before the fleet page alerts.
     fleet_alert_after_s: float = Field(default=180.0, gt=0, le=24 * 3600)
+    #: Largest request body in bytes; a longer one is refused with 413 while it streams in.
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=1024**3)
+    #: Largest body for the staff imports (``/api/v1/import/...``: CSV, programme).
+    max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=1024**3)
+    #: Addresses (or networks, ``10.0.0.0/8``) of reverse proxies whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed. Empty (the default): no proxy is trusted.
+    trusted_proxies: tuple[ProxyAddress, ...] = ()
+    #: Bearer token Prometheus sends for ``/metrics`` (a staff token works too).
+    metrics_token: Annotated[str, StringConstraints(min_length=16)] | None = None
+    #: ``/metrics`` without any token (only on a network you trust).
+    metrics_public: bool = False
 
     @property
     def base_url(self) -> str:
@@ -96,7 +134,7 @@ def load_settings(path: Path | None, environ: Mapping[str, str]) -> HubSettings:
     for name, value in environ.items():
         if name.startswith(ENV_PREFIX):
             key = _env_key(name)
-            _put(raw, key, value)
+            _put(raw, key, _env_list(value) if key in LIST_KEYS else value)
             origins[key] = name
     try:
         return HubSettings.model_validate(raw)
@@ -119,6 +157,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), "-", f"not valid TOML: {exc}") from None
 
 
+def _env_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def _env_key(name: str) -> str:
     rest = name[len(ENV_PREFIX) :].lower()
     if rest.startswith("broker_"):
@@ -126,7 +168,7 @@ def _env_key(name: str) -> str:
     return rest
 
 
-def _put(raw: dict[str, Any], dotted: str, value: str) -> None:
+def _put(raw: dict[str, Any], dotted: str, value: str | list[str]) -> None:
     head, _, leaf = dotted.rpartition(".")
     target = raw
     if head:
