@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
+from hub import sql_guard
 from hub.private_files import create_private, tighten
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class Database:
 def open_database(url: str, *, migrate: bool = True) -> Database:
     """Connect to ``url`` (creating a SQLite file's folder), and migrate it unless told not to."""
     engine = create_engine(_with_driver(make_url(url)))
+    sql_guard.install(engine)
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine, url)
     database = Database(engine)
