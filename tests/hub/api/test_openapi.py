@@ -138,7 +138,7 @@ def staff_cookie(settings: HubSettings, clock: FakeClock) -> str:
 def test_schemathesis_finds_no_server_error_on_any_route(
     every_route_schema: Any, settings: HubSettings, clock: FakeClock
 ) -> None:
-    identities = ({"Cookie": staff_cookie(settings, clock)}, {})
+    identities: tuple[dict[str, str], ...] = ({"Cookie": staff_cookie(settings, clock)}, {})
     checks = [CHECKS.get_one(CONFORMANCE[0])]
     failures: list[str] = []
     pages = 0
