@@ -160,9 +160,10 @@ def _edit(
         zone = repo.zone_of(repo.get_event(db).timezone)
         room, start = session.room, session.slot.start.astimezone(zone)
     done = request.query_params.get("done")
+    held = changes.held_message(session) if session.moderated else None
     return render(request, "edit.html", {
         "title": "Edit your card", "session": session, "room": room, "start": start,
-        "values": values, "errors": errors, "done": done,
+        "values": values, "errors": errors, "done": done, "held": held,
     }, status_code=code)  # fmt: skip
 
 
