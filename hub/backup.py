@@ -23,6 +23,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from hub.private_files import create_private
 from shared.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def give_back_sqlite_files(database_url: str) -> None:
 
 
 def _copy(source: Path, destination: Path) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    create_private(destination)  # a backup holds every secret the database does
     reader, writer = sqlite3.connect(source), sqlite3.connect(destination)
     try:
         reader.backup(writer)

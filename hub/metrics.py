@@ -1,5 +1,8 @@
 """``GET /metrics``: the hub and its door fleet in the Prometheus text format.
 
+Scrapers send ``Authorization: Bearer <token>``: the hub's ``metrics_token`` setting, or a staff
+token; without one the answer is 401, unless ``metrics_public = true`` in the hub's config.
+
 Every app gets its own :class:`~prometheus_client.CollectorRegistry` (:func:`install`), never
 the process-global one, so tests and the demo can build many apps in one process. Series:
 
@@ -41,17 +44,21 @@ the latest snapshot, or is mid-refresh, counts as mismatched for that moment: al
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import get_args
+from typing import Annotated, get_args
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub import repository as repo
+from hub.api.responses import errors
+from hub.auth import staff_for_token
 from hub.broker_health import ProblemKind
 from hub.fleet import AlertKind, read_fleet
 from hub.runtime import Hub
@@ -77,11 +84,44 @@ def install(app: FastAPI) -> CollectorRegistry:
     return registry
 
 
-@router.get("/metrics", response_class=Response, include_in_schema=True)
-def metrics(request: Request) -> Response:
-    """The Prometheus text exposition of this hub's registry."""
+_bearer = HTTPBearer(auto_error=False, description="the hub's metrics_token, or a staff token")
+
+
+@router.get(
+    "/metrics", response_class=Response, include_in_schema=True, summary="Prometheus metrics",
+    responses=errors(401),
+)  # fmt: skip
+def metrics(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Response:
+    """The Prometheus text exposition of this hub's registry.
+
+    Needs ``Authorization: Bearer <metrics_token>`` (or a staff token) unless the hub's
+    ``metrics_public`` setting is true: the series name every door and its clock offset.
+    """
+    _require_access(request.app.state.hub, credentials)
     registry: CollectorRegistry = request.app.state.metrics
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _require_access(hub: Hub, credentials: HTTPAuthorizationCredentials | None) -> None:
+    settings = hub.settings
+    if settings.metrics_public:
+        return
+    if credentials is not None:
+        sent = credentials.credentials
+        expected = settings.metrics_token
+        if expected is not None and secrets.compare_digest(sent.encode(), expected.encode()):
+            return
+        with hub.database.transaction() as db:
+            if staff_for_token(db, sent) is not None:
+                return
+    raise HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        "metrics need 'Authorization: Bearer <metrics_token or staff token>'",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 class LatencyMiddleware:

@@ -13,6 +13,11 @@ setting in upper case with dots turned into underscores, behind ``OPENSPACES_HUB
     OPENSPACES_HUB_ADD_CARD_PER_HOUR  add_card_per_hour
     OPENSPACES_HUB_STAFF_LOGIN_HOURS  staff_login_hours
     OPENSPACES_HUB_FLEET_ALERT_AFTER_S fleet_alert_after_s
+    OPENSPACES_HUB_MAX_BODY_BYTES     max_body_bytes
+    OPENSPACES_HUB_MAX_IMPORT_BYTES   max_import_bytes
+    OPENSPACES_HUB_TRUSTED_PROXIES    trusted_proxies    (comma-separated)
+    OPENSPACES_HUB_METRICS_TOKEN      metrics_token
+    OPENSPACES_HUB_METRICS_PUBLIC     metrics_public     ("true" / "false")
     OPENSPACES_HUB_BROKER_HOST        broker.host        (any BROKER_* variable turns MQTT on)
     OPENSPACES_HUB_BROKER_PORT        broker.port
     OPENSPACES_HUB_BROKER_USERNAME    broker.username
@@ -31,17 +36,44 @@ stores every snapshot and serves HTTP, which is what unit tests and previews wan
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic_settings import SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from shared.settings import FileSettings, load_file_settings
 from shared.topics import DEFAULT_PREFIX
 
 ENV_PREFIX = "OPENSPACES_HUB_"
+
+
+def _address_or_network(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address or network") from None
+    return value
+
+
+def _comma_separated(value: object) -> object:
+    """A list setting given as one string (an environment variable): split at commas."""
+    if isinstance(value, str):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
+    return value
+
+
+#: A proxy's address (``10.0.0.2``, ``::1``) or network (``10.0.0.0/8``).
+ProxyAddress = Annotated[str, AfterValidator(_address_or_network)]
 
 
 class BrokerSettings(BaseModel):
@@ -82,6 +114,21 @@ class HubSettings(FileSettings):
     staff_login_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     #: Seconds a door may be offline or show a wrong frame before the fleet page alerts.
     fleet_alert_after_s: float = Field(default=180.0, gt=0, le=24 * 3600)
+    #: Largest request body in bytes; a longer one is refused with 413 while it streams in.
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=1024**3)
+    #: Largest body for the staff imports (``/api/v1/import/...``: CSV, programme).
+    max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=1024**3)
+    #: Addresses (or networks, ``10.0.0.0/8``) of reverse proxies whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed. Empty (the default): no proxy is trusted.
+    trusted_proxies: Annotated[
+        tuple[ProxyAddress, ...], NoDecode, BeforeValidator(_comma_separated)
+    ] = ()
+    #: Bearer token Prometheus sends for ``/metrics`` (a staff token works too).
+    metrics_token: Annotated[str, StringConstraints(min_length=16)] | None = Field(
+        default=None, repr=False
+    )
+    #: ``/metrics`` without any token (only on a network you trust).
+    metrics_public: bool = False
 
     @property
     def base_url(self) -> str:

@@ -72,7 +72,8 @@ class SessionCreate(Body):
 
 
 class SessionUpdate(Body):
-    """Only the fields sent change. ``room_id``/``slot_id`` move; ``status`` cancels/restores."""
+    """Only the fields sent change. ``room_id``/``slot_id`` move; ``status`` cancels/restores;
+    ``locked`` (staff only) puts a moderation hold on the card, or lifts it."""
 
     title: Title | None = None
     description: Description | None = None
@@ -81,6 +82,7 @@ class SessionUpdate(Body):
     room_id: str | None = None
     slot_id: RowId | None = None
     status: Literal["scheduled", "cancelled"] | None = None
+    locked: bool | None = None
 
 
 class FullUpdate(Body):
@@ -99,6 +101,11 @@ class SessionPublic(BaseModel):
     host_handle: str
     full: bool
     status: str
+    moderated: Literal["cancelled", "moved", "locked"] | None = Field(
+        default=None,
+        description="set once staff cancel, move or lock the card: its edit link may then "
+        "only withdraw it",
+    )
     url: str
     created_at: datetime
     updated_at: datetime
@@ -110,8 +117,8 @@ class SessionPublic(BaseModel):
             start=session.slot.start, end=session.slot.end, title=session.title,
             description=session.description, host_name=session.host_name,
             host_handle=session.host_handle, full=session.full, status=session.status,
-            url=links.session(session.id), created_at=session.created_at,
-            updated_at=session.updated_at,
+            moderated=session.moderated, url=links.session(session.id),
+            created_at=session.created_at, updated_at=session.updated_at,
         )  # fmt: skip
 
 
