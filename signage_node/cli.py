@@ -16,6 +16,7 @@ from types import FrameType
 from gpiozero.pins.mock import MockFactory
 
 from shared.clock import SystemClock
+from shared.render.fonts import require_raqm
 from signage_node.app import Node
 from signage_node.config import AUTO_PANEL, ENV_PREFIX, NodeSettings, load_node_config
 from signage_node.display import Display, PngDisplay
@@ -48,8 +49,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--check",
         action="store_true",
-        help='only check the config file and exit (0 if good); with panel = "auto" the board '
-        "is read only when the node starts",
+        help="only check the config file and the text layout (raqm) and exit (0 if good); "
+        'with panel = "auto" the board is read only when the node starts',
     )
     parser.add_argument(
         "--mock-gpio",
@@ -63,8 +64,10 @@ def run(args: argparse.Namespace, helper: PanelHelper | None = None) -> int:
     """Run the node of ``args.config``; ``helper`` runs the Inky panel's driver (tests give
     one on fake buses)."""
     settings = load_node_config(args.config, os.environ)
+    raqm = require_raqm()
     if args.check:
         log.info("%s: configuration is valid for node %s", args.config, settings.node_id)
+        log.info("text layout: raqm %s", raqm)
         return 0
     settings = resolve_panel(settings, str(args.config), helper)
     pin_factory = _mock_pins() if args.mock_gpio else None

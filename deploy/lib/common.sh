@@ -157,10 +157,6 @@ enable_unit() {
         return
     fi
     systemctl daemon-reload
-    # time-sync.target waits for the clock only when this service is enabled.
-    if systemctl list-unit-files systemd-time-wait-sync.service >/dev/null 2>&1; then
-        systemctl enable systemd-time-wait-sync.service
-    fi
     if [ "${2:-}" = start ]; then
         systemctl enable --now "$1"
     else
