@@ -116,7 +116,7 @@ def session_state(session: Session) -> dict[str, Any]:
         "title": session.title, "description": session.description,
         "host_name": session.host_name, "host_handle": session.host_handle,
         "room_id": session.room_id, "slot_id": session.slot_id, "full": session.full,
-        "status": session.status,
+        "status": session.status, "moderated": session.moderated,
     }  # fmt: skip
 
 
@@ -132,7 +132,14 @@ def slot_state(slot: Slot) -> dict[str, Any]:
 
 
 def block_state(block: BlockedSlot) -> dict[str, Any]:
-    return {"room_id": block.room_id, "slot_id": block.slot_id, "label": block.label}
+    state: dict[str, Any] = {
+        "room_id": block.room_id,
+        "slot_id": block.slot_id,
+        "label": block.label,
+    }
+    if block.source is not None:
+        state |= {"source": block.source, "source_ref": block.source_ref}
+    return state
 
 
 def announcement_state(announcement: Announcement) -> dict[str, Any]:

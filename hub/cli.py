@@ -6,8 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from hub import staff_cli
-from hub.feeds import csv_cli
+from hub import setup_cli, staff_cli
+from hub.feeds import csv_cli, program_cli
 from hub.settings import ENV_PREFIX
 
 DESCRIPTION = f"""\
@@ -42,18 +42,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     token.add_argument("--name", required=True, help="who or what holds the token, e.g. 'alice'")
     token.set_defaults(run=run_create_token)
     csv_cli.register(actions)
+    program_cli.register(actions)
     staff_cli.register(actions)
+    setup_cli.register(actions)
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
     from hub.app import create_app  # noqa: PLC0415
+    from hub.serving import uvicorn_config  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
+    from shared.render.fonts import require_raqm  # noqa: PLC0415
 
     settings = load_settings(args.config, os.environ)
+    require_raqm()  # the door previews must match the doors' frames
     app = create_app(settings)
-    uvicorn.run(app, host=settings.listen_host, port=settings.listen_port, log_config=None)
+    uvicorn.Server(uvicorn_config(app, settings, log_config=None)).run()
     return 0
 
 

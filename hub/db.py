@@ -37,7 +37,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
+from hub import sql_guard
 from hub.errors import NestedTransactionError
+from hub.private_files import create_private, tighten
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,7 @@ class Database:
 def open_database(url: str, *, migrate: bool = True) -> Database:
     """Connect to ``url`` (creating a SQLite file's folder), and migrate it unless told not to."""
     engine = create_engine(_with_driver(make_url(url)))
+    sql_guard.install(engine)
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine, url)
     database = Database(engine)
@@ -162,7 +165,10 @@ def _with_driver(url: URL) -> URL:
 def _prepare_sqlite(engine: Engine, url: str) -> None:
     path = make_url(url).database
     if path and path != ":memory:" and not path.startswith("file:"):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # 0600 before SQLite opens it: its -wal and -shm files take the database file's mode.
+        create_private(Path(path))
+        for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            tighten(companion)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:

@@ -105,7 +105,11 @@ class Room(Base):
 
 
 class BlockedSlot(Base):
-    """A room+slot taken by another event, named in ``label``."""
+    """A room+slot taken by another event, named in ``label``.
+
+    ``source`` is None for a block staff made by hand, ``"program"`` for one a programme import
+    made (``source_ref``: the talk's guid or id); an import changes only blocks of its source.
+    """
 
     __tablename__ = "blocked_slots"
     __table_args__ = (UniqueConstraint("room_id", "slot_id"),)
@@ -114,6 +118,8 @@ class BlockedSlot(Base):
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(16), default=None)
+    source_ref: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class Session(Base):
@@ -145,6 +151,9 @@ class Session(Base):
     full: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=SCHEDULED)
     edit_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Set when staff cancel ("cancelled"), move ("moved") or lock ("locked") the card: its
+    #: edit link may then no longer change, move or restore it. None: the host's to edit.
+    moderated: Mapped[str | None] = mapped_column(String(16), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
 

@@ -21,6 +21,12 @@ is let go only once the broker has acknowledged the message. So the broker recei
 snapshots in version order, whichever hub sends them, and its retained copy is the newest. A
 message the broker did not acknowledge in time is sent again (rebuilt from the database, under
 the lock) by :meth:`Publisher.republish_unconfirmed`, which the worker calls every heartbeat.
+
+Size: every room snapshot is fitted to its byte budget (:mod:`hub.snapshot_budget`) before it is
+stored, and no retained message over the budget is ever sent (the broker would drop the
+connection, and the message would come back on every reconnect). Rooms whose snapshot had to
+be trimmed or held back are in :attr:`Publisher.trims`, which the fleet page and the metrics
+show as a hub-level alert.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 from typing import Protocol
 
@@ -35,6 +42,7 @@ from hub import repository as repo
 from hub.db import Database
 from hub.errors import NotFoundError
 from hub.repo import layout
+from hub.snapshot_budget import SNAPSHOT_BUDGET_BYTES, Trim, budget_for, fit
 from hub.snapshots import Links, build_room_snapshot, build_site_info
 from shared import wire
 from shared.clock import Clock
@@ -64,6 +72,11 @@ class Link(Protocol):
         """
         ...
 
+    @property
+    def max_packet_bytes(self) -> int | None:
+        """The largest packet the broker said it accepts (MQTT v5 CONNACK), if it said."""
+        ...
+
 
 class Publisher:
     """Stores and publishes snapshots; see the module docstring for the contract."""
@@ -77,6 +90,7 @@ class Publisher:
         link: Link | None,
         *,
         confirm_s: float = CONFIRM_S,
+        budget_bytes: int = SNAPSHOT_BUDGET_BYTES,
     ) -> None:
         self.database = database
         self.topics = topics
@@ -84,6 +98,9 @@ class Publisher:
         self.clock = clock
         self.link = link
         self.confirm_s = confirm_s
+        self.budget_bytes = budget_bytes
+        #: Rooms whose latest snapshot was trimmed or held back to fit the budget, by room id.
+        self.trims: dict[str, Trim] = {}
         self._lock = threading.RLock()
         self._unconfirmed: dict[str, Callable[[], object]] = {}
         self.listeners: list[Callable[[], None]] = []
@@ -210,10 +227,28 @@ class Publisher:
                 config = wire.NodeConfig(node_id=node_id, room_id=node.room_id, panel=node.panel)
             self._send(topic, wire.encode(config), partial(self._publish_node_config, node_id))
 
+    def budget(self) -> int:
+        """The payload budget now: the configured one, or less under the broker's limit."""
+        return budget_for(self.link.max_packet_bytes if self.link else None, self.budget_bytes)
+
+    def _fit(self, snapshot: wire.RoomSnapshot, now: datetime) -> wire.RoomSnapshot | None:
+        """The snapshot fitted to the budget (None if it cannot be); notes any trim."""
+        fitted, trim = fit(snapshot, self.budget(), now)
+        if not trim.trimmed and trim.fits:
+            self.trims.pop(snapshot.room.id, None)
+            return fitted
+        self.trims[snapshot.room.id] = trim
+        log.error("%s", trim.describe())
+        return fitted if trim.fits else None
+
     def _store_if_changed(self, room_id: str) -> wire.RoomSnapshot | None:
         try:
             with self.database.transaction() as db:
-                snapshot = build_room_snapshot(db, room_id, self.links, self.clock.now())
+                now = self.clock.now()
+                built = self._fit(build_room_snapshot(db, room_id, self.links, now), now)
+                if built is None:
+                    return None
+                snapshot = built
                 stored = repo.stored_snapshot(db, room_id)
                 if stored is not None and stored.hash == snapshot.hash:
                     return None
@@ -235,6 +270,10 @@ class Publisher:
         """Publish retained; on a shared database, wait for the broker's acknowledgement and
         remember ``again`` (how to rebuild and resend it) if it does not come."""
         if self.link is None:
+            return
+        if len(payload) > self.budget():
+            log.error("%s not sent: %d bytes is over the budget of %d", topic, len(payload),
+                      self.budget())  # fmt: skip
             return
         if not self.database.shared:
             self.link.publish(topic, payload, retain=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
 from hub import repository as repo
 from hub.api.deps import HubDep
@@ -17,6 +18,23 @@ from shared.errors import ConfigError
 from shared.render import NodeContext, get_panel, render_door
 from shared.render.suggestions import also_on_now
 from shared.wire import RoomSnapshot
+
+
+def _on_the_calendar(moment: datetime) -> datetime:
+    """A time the door could show: in UTC, a day inside the years 2 to 9998 (so that any time
+    zone's date of it, and the day around it, exist)."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise ValueError("the time must be between the years 2 and 9998")
+    return moment
+
+
+EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+Moment = Annotated[AwareDatetime, AfterValidator(_on_the_calendar)]
 
 router = APIRouter(prefix="/api/v1/rooms", tags=["rooms"], responses=errors(422))
 
@@ -44,7 +62,7 @@ def door_png(
     room_id: str,
     hub: HubDep,
     panel: Annotated[str, Query(description="a panel id from `openspaces panels`")],
-    at: Annotated[AwareDatetime | None, Query(description="ISO-8601 time; default now")] = None,
+    at: Annotated[Moment | None, Query(description="ISO-8601 time; default now")] = None,
 ) -> Response:
     """The frame the room's door shows at ``at`` on ``panel``: the same pixels as the node's.
 

@@ -68,7 +68,9 @@ def create_session(
 def update_session(
     session_id: PathId, body: SessionUpdate, hub: HubDep, staff: OptionalStaff, token: EditTokenDep
 ) -> SessionPublic:
-    """Edit fields, move (``room_id``/``slot_id``), cancel or restore (``status``)."""
+    """Edit fields, move (``room_id``/``slot_id``), cancel or restore (``status``); staff may
+    ``locked`` the card. Once staff cancel, move or lock it, its edit token may only withdraw
+    it (``{"status": "cancelled"}``): anything else is a 409 saying why."""
     actor = _authorized(hub, session_id, staff, token)
     change = SessionChange(**body.model_dump())
     return SessionPublic.of(changes.update_session(hub, actor, session_id, change), hub.links)

@@ -106,13 +106,27 @@ def remove_slot(hub: Hub, actor: Actor, slot_id: int) -> None:
     hub.publisher.publish_all_rooms()
 
 
-def block_slot(hub: Hub, actor: Actor, room_id: str, slot_id: int, label: str) -> BlockedSlot:
-    """Mark a free room+slot as taken by another event named ``label``."""
+def block_slot(
+    hub: Hub, actor: Actor, room_id: str, slot_id: int, label: str, *, source: str | None = None
+) -> BlockedSlot:
+    """Mark a free room+slot as taken by another event named ``label`` (``source``: what made
+    the block, None for staff by hand; see :class:`~hub.models.BlockedSlot`)."""
     with hub.database.transaction() as db:
-        block = repo.block_slot(db, room_id, slot_id, label)
+        block = repo.block_slot(db, room_id, slot_id, label, source=source)
         record(db, actor, "block.add", f"block {block.id}", None, block_state(block),
                hub.clock.now())  # fmt: skip
     hub.publisher.publish_rooms([room_id])
+    return block
+
+
+def relabel_block(hub: Hub, actor: Actor, block_id: int, label: str) -> BlockedSlot:
+    """Give a block a new label (room, slot and source stay)."""
+    with hub.database.transaction() as db:
+        before = block_state(layout.get_block(db, block_id))
+        block = layout.edit_block(db, block_id, label=label, source_ref=before.get("source_ref"))
+        record(db, actor, "block.edit", f"block {block_id}", before, block_state(block),
+               hub.clock.now())  # fmt: skip
+    hub.publisher.publish_rooms([block.room_id])
     return block
 
 

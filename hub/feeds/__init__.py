@@ -5,6 +5,10 @@
 - :mod:`hub.feeds.roomstatus`: ``/roomstatus/v1/listrooms`` (FOSDEM room-state shape)
 - :mod:`hub.feeds.csv_format`, :mod:`hub.feeds.csv_rows`, :mod:`hub.feeds.csv_import`: the
   sessions CSV (export, checks, import with a dry run)
+- :mod:`hub.feeds.program_format`, :mod:`hub.feeds.program_plan`,
+  :mod:`hub.feeds.program_import`: the main programme (a pretalx/frab ``schedule.json``) as
+  blocked slots; :mod:`hub.feeds.program_routes`, :mod:`hub.feeds.program_cli` and
+  :mod:`hub.feeds.program_fetch` (file or URL) are its HTTP call and command
 - :mod:`hub.feeds.caching`: ``ETag``/``Last-Modified`` and ``304``
 - :mod:`hub.feeds.routes` (public feeds, and :func:`~hub.feeds.routes.install`),
   :mod:`hub.feeds.csv_routes` (staff CSV calls), :mod:`hub.feeds.csv_cli` (the CLI commands)

@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI, Path, Request, Response
 from hub.api.deps import HubDep
 from hub.api.responses import errors
 from hub.errors import NotFoundError
-from hub.feeds import csv_routes, ical, schedule_json
+from hub.feeds import csv_routes, ical, program_routes, schedule_json
 from hub.feeds.caching import FeedValidators, feed_response
 from hub.feeds.roomstatus import RoomState, build_room_states
 from hub.repo.feeds import Board, board_rooms, full_rooms_at, load_board
@@ -40,10 +40,11 @@ SessionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the session's i
 
 
 def install(app: FastAPI) -> None:
-    """Add the feed routes (public feeds and the staff CSV calls) to ``app``."""
+    """Add the feed routes (public feeds, the staff CSV and programme imports) to ``app``."""
     app.state.feed_validators = FeedValidators()
     app.include_router(router)
     app.include_router(csv_routes.router)
+    app.include_router(program_routes.router)
 
 
 def _validators(request: Request) -> FeedValidators:

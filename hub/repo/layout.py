@@ -88,6 +88,17 @@ def get_block(db: DbSession, block_id: int) -> BlockedSlot:
     return block
 
 
+def edit_block(
+    db: DbSession, block_id: int, *, label: str, source_ref: str | None = None
+) -> BlockedSlot:
+    """Set a block's label (and what it came from); room, slot and source stay."""
+    block = get_block(db, block_id)
+    block.label = label
+    block.source_ref = source_ref
+    db.flush()
+    return block
+
+
 def unblock(db: DbSession, block_id: int) -> BlockedSlot:
     """Free a blocked room+slot; returns the removed block."""
     block = get_block(db, block_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -18,6 +18,7 @@ from hub.errors import ConflictError, InvalidError, NotFoundError
 from hub.models import SCHEDULED, BlockedSlot, Day, Event, Room, Session, Slot
 from shared.errors import TopicError
 from shared.topics import check_id
+from shared.wire import zone_named
 
 SLOT_LENGTH = timedelta(hours=1)
 
@@ -93,9 +94,9 @@ def get_event(db: DbSession) -> Event:
 def zone_of(timezone: str) -> ZoneInfo:
     """The IANA zone named ``timezone``; :class:`InvalidError` if there is none."""
     try:
-        return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
-        raise InvalidError(f"unknown time zone {timezone!r}") from None
+        return zone_named(timezone)
+    except ValueError:
+        raise InvalidError(f"unknown time zone {timezone[:64]!r}") from None
 
 
 def add_day(db: DbSession, day: date, first_hour: int, last_hour: int) -> list[Slot]:
@@ -192,14 +193,23 @@ def get_room(db: DbSession, room_id: str) -> Room:
     return room
 
 
-def block_slot(db: DbSession, room_id: str, slot_id: int, label: str) -> BlockedSlot:
-    """Mark ``room_id`` at ``slot_id`` as taken by another event named ``label``."""
+def block_slot(
+    db: DbSession, room_id: str, slot_id: int, label: str,
+    *, source: str | None = None, source_ref: str | None = None,
+) -> BlockedSlot:  # fmt: skip
+    """Mark ``room_id`` at ``slot_id`` as taken by another event named ``label``.
+
+    ``source``/``source_ref`` say what made the block (None: staff, by hand; see
+    :class:`~hub.models.BlockedSlot`).
+    """
     room, slot = get_room(db, room_id), get_slot(db, slot_id)
     if find_block(db, room_id, slot_id) is not None:
         raise ConflictError(f"{room.name} is already blocked at {describe_slot(db, slot)}")
     if scheduled_at(db, room_id, slot_id) is not None:
         raise ConflictError(f"{room.name} has a session at {describe_slot(db, slot)}")
-    block = BlockedSlot(room_id=room_id, slot_id=slot_id, label=label)
+    block = BlockedSlot(
+        room_id=room_id, slot_id=slot_id, label=label, source=source, source_ref=source_ref
+    )
     db.add(block)
     db.flush()
     return block

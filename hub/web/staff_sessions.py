@@ -48,7 +48,10 @@ def session_form(request: Request, session_id: int, viewer: StaffViewer) -> Resp
 def act_on_session(
     request: Request, session_id: int, viewer: StaffViewer, form: FormDep
 ) -> Response:
-    """``action``: save (text and place), cancel, restore, full, not-full, delete."""
+    """``action``: save (text and place), cancel, restore, full, not-full, lock, unlock, delete.
+
+    Cancelling, moving or locking puts a moderation hold on the card (its edit link may then
+    only withdraw it); unlock lifts it."""
     hub, action = hub_of(request), form.get("action", "save")
     assert viewer.username is not None
     actor = Actor.staff(viewer.username)
@@ -58,6 +61,9 @@ def act_on_session(
             return RedirectResponse("/staff?done=deleted", status.HTTP_303_SEE_OTHER)
         if action in ("full", "not-full"):
             changes.set_full(hub, actor, session_id, action == "full")
+        elif action in ("lock", "unlock"):
+            change = changes.SessionChange(locked=action == "lock")
+            changes.update_session(hub, actor, session_id, change)
         elif action in ("cancel", "restore"):
             state = "cancelled" if action == "cancel" else "scheduled"
             changes.update_session(hub, actor, session_id, changes.SessionChange(status=state))
