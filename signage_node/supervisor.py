@@ -105,7 +105,7 @@ class Supervisor:
             self.reason = reason
             self.failed_fatally.set()
             listeners = list(self._on_fatal)
-        log.critical("%s; the node stops with exit status 1 (systemd starts it again)", reason)
+        log.critical("%s: the node gives up", reason)
         for listener in listeners:
             listener(part, reason)
 

@@ -189,4 +189,5 @@ def test_a_part_that_fails_for_good_ends_the_process_with_status_1(
     finally:
         process.kill()
     assert process.returncode == 1
-    assert f"{says}; the node stops with exit status 1" in stderr
+    assert f"{says}: the node gives up" in stderr
+    assert "exit status 1, for systemd to start it again" in stderr
