@@ -121,9 +121,15 @@ class Supervisor:
             return None
 
     def thread(
-        self, part: str, target: Callable[[], None], *, restart: Restart | None = None
+        self,
+        part: str,
+        target: Callable[[], None],
+        *,
+        restart: Restart | None = None,
+        name: str | None = None,
     ) -> threading.Thread:
-        """A daemon thread (not started) running ``target`` under supervision.
+        """A daemon thread (not started, called ``name``, by default after ``part``) running
+        ``target`` under supervision.
 
         If ``target`` raises, and the part is within its budget and has a ``restart`` action,
         ``restart()`` runs and ``target`` runs again on the same thread; otherwise the node
@@ -147,7 +153,7 @@ class Supervisor:
                         return
                     log.warning("restarted %s", part)
 
-        return threading.Thread(target=supervised, name=part.replace(" ", "-"), daemon=True)
+        return threading.Thread(target=supervised, name=name or part.replace(" ", "-"), daemon=True)
 
     def install_excepthook(self) -> Callable[[], None]:
         """Make every other thread of the process that dies of an exception end the node.
