@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -343,7 +344,7 @@ def _check_ranges(payload: BaseModel, model: str) -> None:
         if kind in _PLAIN:
             continue
         if kind is list or kind is tuple:
-            stack.extend(value)  # type: ignore[arg-type]
+            stack.extend(cast("Iterable[object]", value))
         elif isinstance(value, BaseModel):
             stack.extend(value.__dict__.values())
         elif _bad_leaf(value) is not None:
