@@ -124,7 +124,7 @@ def test_the_loop_feeds_the_watchdog_and_a_stalled_loop_stops_feeding_it(
         assert isinstance(node._link, StallingLink)
         node._link.deliver(AddressFound("192.0.2.7"))
         stalled = list(messages(systemd, 3 * WATCHDOG_S))  # pings already on their way, then none
-        assert len(stalled) <= 2
+        assert len(stalled) <= 3  # one per loop pass before the hang, at most
         assert not list(messages(systemd, 3 * WATCHDOG_S))
 
         StallingLink.released.set()
