@@ -219,7 +219,9 @@ class HubStatus(WireModel):
 
     state: Literal["online", "offline"]
     at: AwareDatetime | None = None
-    heartbeat_s: float = Field(default=10.0, gt=0)
+    #: Bounded like the hub's own setting: a huge value would keep a door from ever saying
+    #: "offline since", a tiny one would say it at once.
+    heartbeat_s: float = Field(default=10.0, ge=0.01, le=3600)
     hub_version: str = ""
 
 
