@@ -20,7 +20,7 @@ def test_migrations_create_the_schema_and_run_again(tmp_path: Path) -> None:
     database = open_database(url)
     try:
         with database.transaction() as db:
-            assert db.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+            assert db.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
             assert repo.next_version(db) == 1
             assert db.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert db.execute(text("PRAGMA foreign_keys")).scalar() == 1
