@@ -243,16 +243,41 @@ def test_audit_and_fleet_pages(staff_web: TestClient, seeded: Seeded) -> None:
     assert "v4" in fleet
 
 
-def test_login_attempts_are_rate_limited(web: TestClient) -> None:
-    codes = []
-    for _ in range(12):
-        token = csrf_of(web.get("/staff/login").text)
-        answer = web.post("/staff/login", data={
-            "csrf_token": token, "username": "alice", "password": "nope nope nope",
-        })  # fmt: skip
-        codes.append(answer.status_code)
-    assert codes[:10] == [401] * 10
-    assert codes[10:] == [429, 429]
+def attempt(client: TestClient, username: str, password: str) -> Any:
+    token = csrf_of(client.get("/staff/login").text)
+    return client.post("/staff/login", data={
+        "csrf_token": token, "username": username, "password": password,
+    }, follow_redirects=False)  # fmt: skip
+
+
+def test_login_attempts_back_off_per_account_and_address(
+    settings: HubSettings, seeded: Seeded, clock: FakeClock
+) -> None:
+    """Ten bad passwords for alice from one address hold alice off there, and nobody else."""
+    add_staff(settings.database_url, "alice")
+    add_staff(settings.database_url, "bob")
+    app = create_app(settings, clock=clock)
+    with TestClient(app, client=("10.0.0.1", 5000)) as venue_nat, \
+            TestClient(app, client=("10.0.0.2", 5000)) as elsewhere:  # fmt: skip
+        codes = [attempt(venue_nat, "alice", "nope nope nope").status_code for _ in range(10)]
+        assert codes == [401] * 6 + [429] * 4
+        refused = attempt(venue_nat, "alice", STAFF_PASSWORD)
+        assert refused.status_code == 429  # even the right password waits its turn
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "Try again in" in refused.text
+        assert attempt(venue_nat, "bob", STAFF_PASSWORD).status_code == 303
+        assert attempt(elsewhere, "alice", STAFF_PASSWORD).status_code == 303
+        clock.advance(int(refused.headers["retry-after"]))
+        assert attempt(venue_nat, "alice", STAFF_PASSWORD).status_code == 303
+
+
+def test_a_guess_against_many_accounts_from_one_address_is_slowed(
+    settings: HubSettings, seeded: Seeded, clock: FakeClock
+) -> None:
+    with TestClient(create_app(settings, clock=clock)) as client:
+        codes = [attempt(client, f"user{n}", "nope nope nope").status_code for n in range(32)]
+    assert codes[:30] == [401] * 30
+    assert codes[31] == 429
 
 
 def _entries(client: TestClient) -> list[Any]:
