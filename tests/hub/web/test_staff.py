@@ -288,3 +288,23 @@ def _entries(client: TestClient) -> list[Any]:
 def test_log_in_helper_works(web: TestClient) -> None:
     log_in(web)
     assert "Sessions" in web.get("/staff").text
+
+
+def test_staff_lock_a_card_from_its_page_and_unlock_it(
+    staff_web: TestClient, seeded: Seeded
+) -> None:
+    body = {"room_id": "room-a", "slot_id": seeded.slot_ids[5], "title": "Held"}
+    created = staff_web.post("/api/v1/sessions", json=body).json()
+    host = {"X-Edit-Token": created["edit_url"].split("token=")[1]}
+    page = f"/staff/sessions/{created['id']}"
+    assert form_post(staff_web, page, page, {"action": "lock"}).status_code == 303  # type: ignore[attr-defined]
+    assert "Let the host edit it again" in staff_web.get(page).text
+    refused = staff_web.patch(f"/api/v1/sessions/{created['id']}", json={"title": "Mine"},
+                              headers=host)  # fmt: skip
+    assert refused.status_code == 409
+    assert form_post(staff_web, page, page, {"action": "unlock"}).status_code == 303  # type: ignore[attr-defined]
+    allowed = staff_web.patch(f"/api/v1/sessions/{created['id']}", json={"title": "Mine"},
+                              headers=host)  # fmt: skip
+    assert allowed.status_code == 200
+    newest_first = [e.action for e in _entries(staff_web)][:3]
+    assert newest_first == ["session.edit", "session.unlock", "session.lock"]
