@@ -76,3 +76,20 @@ def test_staff_log_in_and_a_form_without_csrf_is_refused(served: ServedHub, page
     expect(page.get_by_text("without its security token")).to_be_visible()
     rooms = httpx.get(f"{served.url}/api/v1/rooms").json()
     assert "room-x" not in [room["id"] for room in rooms]
+
+
+def test_an_edit_link_followed_from_another_site_opens_the_card(
+    served: ServedHub, page: Page
+) -> None:
+    """The Strict cookie is set on a same-site step, so a link from a mail or chat works, and
+    the address bar ends up without the token."""
+    body = {"room_id": "room-a", "slot_id": served.seeded.slot_ids[5], "title": "Shared link"}
+    created = httpx.post(f"{served.url}/api/v1/sessions", json=body).json()
+    link = served.url + created["edit_url"].removeprefix("http://hub.test")
+    page.set_content(f'<a id="mail" href="{link}">open your card</a>')  # not the hub's site
+    page.locator("#mail").click()
+    expect(page.get_by_role("heading", name="Edit your card")).to_be_visible()
+    assert "token" not in page.url
+    page.get_by_role("button", name="Mark the room full").click()
+    expect(page.get_by_text("Marked full.")).to_be_visible()
+    assert "token" not in page.url
