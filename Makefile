@@ -80,7 +80,8 @@ faults: $(STAMP) system-deps
 		tests/signage_node/test_watchdog.py tests/shared/test_wire.py \
 		tests/hub/test_booking_state_machine.py tests/hub/api/test_openapi.py \
 		tests/hub/web/test_form_fuzz.py tests/hub/test_no_server_error.py \
-		tests/hub/test_body_limit.py $(PYTEST_ARGS)
+		tests/hub/test_body_limit.py tests/hub/test_postgres_input.py tests/hub/test_slot_owner.py \
+		$(PYTEST_ARGS)
 
 gallery: $(STAMP) system-deps
 	$(BIN)/openspaces render --gallery docs/gallery
