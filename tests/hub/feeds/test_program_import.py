@@ -19,7 +19,12 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from hub import repository as repo
+from hub.app import create_app
 from hub.audit import list_entries
+from hub.auth import create_staff_token
+from hub.db import open_database
+from hub.settings import HubSettings
+from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 from tests.hub.feeds.conftest import add_card
 
@@ -289,3 +294,19 @@ def test_staff_only_and_no_form_uploads(client: TestClient, seeded: Seeded) -> N
     )
     assert form.status_code == 415
     assert blocks(client) == [("room-b", "12:00", "Sponsor workshop", None)]
+
+
+def test_before_an_event_exists_the_import_says_so(settings: HubSettings, clock: FakeClock) -> None:
+    database = open_database(settings.database_url)
+    try:
+        with database.transaction() as db:
+            token = create_staff_token(db, "tests")
+    finally:
+        database.dispose()
+    with TestClient(create_app(settings, clock=clock)) as fresh:
+        answer = fresh.post(
+            "/api/v1/import/program", content=PROGRAMME.read_bytes(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )  # fmt: skip
+    assert answer.status_code == 404
+    assert answer.json()["detail"].startswith("no event has been set up yet")
