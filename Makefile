@@ -4,20 +4,48 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
+# Every install comes from a lock (requirements/README.md): the development tools and the hub
+# and the door node, each pinned. The tools that install and make them are pinned here.
+DEV_LOCK := requirements/dev.txt
+LOCKS := $(DEV_LOCK) requirements/hub.txt requirements/node.txt
+PIP_VERSION := 26.3
+UV_VERSION := 0.13.10
+LOCK_TOOLS := .venv-lock
+UV := $(LOCK_TOOLS)/uv-$(UV_VERSION)/bin/uv
+COMPILE = $(UV) pip compile pyproject.toml --quiet --custom-compile-command "make lock" $(ARGS)
 
-.PHONY: demo test lint typecheck pytest bench gallery screenshots faults system-deps demo-deps clean help
+.PHONY: demo test lint typecheck pytest bench gallery screenshots faults system-deps demo-deps \
+	lock clean help
 
 help:
 	@echo "make demo   - run hub, private Mosquitto and simulated doors (ARGS='--duration 60')"
 	@echo "make test   - lint, type-check and run the test suite"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
 	@echo "make faults - run the fault-injection and security tests alone"
+	@echo "make lock   - regenerate the locks in requirements/ from pyproject.toml"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[hub,inky,dev,postgres]'
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/pip install --quiet -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(LOCK_TOOLS)/uv-$(UV_VERSION)
+	$(LOCK_TOOLS)/uv-$(UV_VERSION)/bin/pip install --quiet uv==$(UV_VERSION)
+
+# After a change to the dependencies in pyproject.toml; `make lock ARGS=--upgrade` moves every
+# pin to the newest release allowed (uv keeps the current pins otherwise).
+# dev: everything `make test` runs, any platform, Python 3.11+. hub and node agree with it; the
+# node's lock is for a Pi (Python 3.11, aarch64) and leaves out spidev (Debian's python3-spidev).
+lock: $(UV)
+	$(COMPILE) --universal --python-version 3.11 --extra hub --extra inky --extra dev \
+		--extra postgres -o $(DEV_LOCK)
+	$(COMPILE) --universal --python-version 3.11 --extra hub -c $(DEV_LOCK) \
+		-o requirements/hub.txt
+	$(COMPILE) --python-platform aarch64-unknown-linux-gnu --python-version 3.11 --extra inky \
+		--no-emit-package spidev -c $(DEV_LOCK) -o requirements/node.txt
 
 system-deps:
 	@bash deploy/dev/system-deps.sh test
@@ -41,11 +69,14 @@ pytest: $(STAMP) system-deps
 test: lint typecheck pytest
 
 # Faults and attacks: broker kills and freezes, hub kills, cache-write kills, fuzzed MQTT
-# handlers, broker access control. `make test` runs them too; this runs just them.
+# handlers, broker access control, schemathesis and form fuzzing over every HTTP route, body
+# limits, hostile HTTP input. `make test` runs them too; this runs just them.
 faults: $(STAMP) system-deps
 	$(BIN)/pytest tests/reliability tests/security tests/signage_node/test_cache_crash.py \
 		tests/hub/test_fuzz.py tests/signage_node/test_fuzz.py tests/hub/test_mqtt_link.py \
-		tests/hub/test_booking_state_machine.py $(PYTEST_ARGS)
+		tests/hub/test_booking_state_machine.py tests/hub/api/test_openapi.py \
+		tests/hub/web/test_form_fuzz.py tests/hub/test_no_server_error.py \
+		tests/hub/test_body_limit.py $(PYTEST_ARGS)
 
 gallery: $(STAMP) system-deps
 	$(BIN)/openspaces render --gallery docs/gallery
@@ -57,4 +88,4 @@ bench: $(STAMP) system-deps
 	$(BIN)/python -m benchmarks $(ARGS)
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) var .mypy_cache .pytest_cache .ruff_cache

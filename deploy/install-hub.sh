@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Open Spaces hub on Debian 12 (or Raspberry Pi OS): Mosquitto with the product's
 # settings (deploy/mosquitto/), the hub's broker user with a random password, the service
-# user, a virtual environment with openspaces-doors[hub], /etc/openspaces/hub.toml and the
-# systemd service. Run it from a checkout of this repository, as root:
+# user, a virtual environment with openspaces-doors[hub] at the versions pinned in
+# requirements/hub.txt, /etc/openspaces/hub.toml and the systemd service. Run it from a
+# checkout of this repository, as root:
 #
 #     sudo deploy/install-hub.sh --public-url https://openspaces.example.org
 #
@@ -105,7 +106,7 @@ ensure_user /var/lib/openspaces-hub
 make_dir /var/lib/openspaces-hub 0750 "$SERVICE_USER:$SERVICE_USER"
 install_broker
 install_config
-make_venv hub
+make_venv hub "$CHECKOUT/requirements/hub.txt"
 reload_broker
 enable_unit openspaces-hub.service start
 say "done. Make a staff token with:"

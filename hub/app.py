@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from hub import metrics, web
 from hub.api import event, health, ideas, manage, nodes, rooms, sessions, slots
 from hub.api.deps import AddCardLimiter
+from hub.body_limit import BodyLimit
 from hub.errors import ConflictError, HubError, InvalidError, NotFoundError
 from hub.feeds.routes import install as install_feeds
 from hub.mqtt_link import ClientFactory, paho_client
@@ -84,6 +85,9 @@ def create_app(
     app.include_router(ideas.router)
     web.install(app, used_clock)
     metrics.install(app)
+    app.add_middleware(  # last, so outermost: nothing reads a body before it is counted
+        BodyLimit, limit=settings.max_body_bytes, import_limit=settings.max_import_bytes
+    )
     app.add_exception_handler(HubError, _hub_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     return app

@@ -116,7 +116,7 @@ def session_state(session: Session) -> dict[str, Any]:
         "title": session.title, "description": session.description,
         "host_name": session.host_name, "host_handle": session.host_handle,
         "room_id": session.room_id, "slot_id": session.slot_id, "full": session.full,
-        "status": session.status,
+        "status": session.status, "moderated": session.moderated,
     }  # fmt: skip
 
 

@@ -1,10 +1,15 @@
 """``openspaces hub-backup`` and ``openspaces hub-restore``: the hub's SQLite database, safely.
 
 :func:`backup` copies a live database with SQLite's online backup API (a consistent copy while
-the hub keeps writing). :func:`restore` copies a backup over the database of a *stopped* hub
-and gives it a new epoch, dropping the stored snapshots: at its next start the hub publishes
+the hub keeps writing). :func:`restore` puts a backup in place of the database of a *stopped*
+hub and gives it a new epoch, dropping the stored snapshots: at its next start the hub publishes
 every room anew under that epoch, and door nodes apply those snapshots even though they hold
 higher versions from before the restore. PostgreSQL hubs use ``pg_dump`` instead.
+
+A restore works on a copy beside the database and touches the database only once that copy has
+passed every check (:func:`check_backup`: a SQLite file, ``PRAGMA integrity_check`` ok, a hub's
+tables at an Alembic revision this hub knows) and has been migrated and given its new epoch.
+A bad backup leaves the database, and its ``-wal`` and ``-shm`` files, as they were.
 """
 
 from __future__ import annotations
@@ -15,9 +20,17 @@ import os
 import sqlite3
 from pathlib import Path
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from hub.private_files import create_private
 from shared.errors import ConfigError
 
 log = logging.getLogger(__name__)
+
+#: The tables every revision of the hub's schema has, and that a restore writes to.
+CORE_TABLES = frozenset({"alembic_version", "event", "published_snapshots"})
+UNTOUCHED = "the hub's database is unchanged"
 
 
 def sqlite_path(database_url: str) -> Path:
@@ -39,27 +52,113 @@ def backup(database_url: str, destination: Path) -> None:
 
 
 def restore(backup_file: Path, database_url: str) -> str:
-    """Replace the (stopped) hub's database with ``backup_file``; return the new epoch."""
+    """Replace the (stopped) hub's database with ``backup_file``; return the new epoch.
+
+    Raises :class:`ConfigError` naming the backup, before touching the database, if the backup
+    is missing or fails :func:`check_backup`.
+    """
+    target = sqlite_path(database_url)
+    if not backup_file.is_file():
+        raise _unusable(backup_file, "no such file")
+    staged = target.with_name(f"{target.name}.restoring")
+    _remove_with_journal(staged)
+    try:
+        _stage(backup_file, staged)
+        epoch = _renew(staged)
+        for stale in _journal_files(target):
+            stale.unlink(missing_ok=True)
+        staged.replace(target)
+    finally:
+        _remove_with_journal(staged)
+    give_back_sqlite_files(database_url)
+    log.info("restored %s from %s: new epoch %s", target, backup_file, epoch)
+    return epoch
+
+
+def check_backup(database: Path) -> str:
+    """Check that the SQLite file ``database`` is a sound hub database; return its revision.
+
+    Raises :class:`ConfigError` if it is not a SQLite database, fails ``PRAGMA
+    integrity_check``, lacks the hub's tables, or is at an Alembic revision this hub does not
+    know (a newer hub's backup).
+    """
+    if not database.is_file():
+        raise ConfigError("backup", str(database), "no such file")
+    connection = sqlite3.connect(database)
+    try:
+        verdict = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        if verdict != ["ok"]:
+            raise _damaged(database, f"integrity_check says {'; '.join(verdict[:3])}")
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if missing := sorted(CORE_TABLES - tables):
+            raise _damaged(database, f"not a hub database: no table {', '.join(missing)}")
+        revisions = [
+            row[0] for row in connection.execute("SELECT version_num FROM alembic_version")
+        ]
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(database, f"not a readable SQLite database: {exc}") from None
+    finally:
+        connection.close()
+    known = _known_revisions()
+    if len(revisions) != 1 or revisions[0] not in known:
+        found = ", ".join(revisions) or "none"
+        raise _damaged(database, f"schema revision {found} is not one this hub knows "
+                       f"({', '.join(sorted(known))}): a newer hub's backup?")  # fmt: skip
+    return str(revisions[0])
+
+
+def _stage(backup_file: Path, staged: Path) -> None:
+    """Copy ``backup_file`` to ``staged`` and check the copy (not the original, which another
+    process could change meanwhile)."""
+    try:
+        _copy(backup_file, staged)
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(backup_file, f"not a readable SQLite database: {exc}") from None
+    try:
+        check_backup(staged)
+    except ConfigError as exc:
+        raise _unusable(backup_file, exc.problem) from None
+
+
+def _renew(staged: Path) -> str:
+    """Migrate the staged copy to this hub's schema and give it a new epoch."""
     from hub.db import open_database  # noqa: PLC0415
     from hub.repo.restore import forget_published, renew_epoch  # noqa: PLC0415
 
-    target = sqlite_path(database_url)
-    if not backup_file.exists():
-        raise ConfigError("backup", str(backup_file), "no such file")
-    for stale in (Path(f"{target}-wal"), Path(f"{target}-shm")):
-        stale.unlink(missing_ok=True)
-    _copy(backup_file, target)
-    database = open_database(database_url)
+    database = open_database(f"sqlite:///{staged}")
     try:
         with database.transaction() as db:
             epoch = renew_epoch(db)
             dropped = forget_published(db)
     finally:
         database.dispose()
-        give_back_sqlite_files(database_url)
-    log.info("restored %s from %s: new epoch %s, %d stale snapshots dropped", target,
-             backup_file, epoch, dropped)  # fmt: skip
+    log.info("restore: %d stale snapshots dropped", dropped)
     return epoch
+
+
+def _known_revisions() -> set[str]:
+    from hub.db import MIGRATIONS  # noqa: PLC0415
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def _damaged(database: Path, problem: str) -> ConfigError:
+    return ConfigError("backup", str(database), problem)
+
+
+def _unusable(backup_file: Path, problem: str) -> ConfigError:
+    return ConfigError("backup", str(backup_file), f"{problem}; {UNTOUCHED}")
+
+
+def _journal_files(database: Path) -> tuple[Path, Path]:
+    return Path(f"{database}-wal"), Path(f"{database}-shm")
+
+
+def _remove_with_journal(database: Path) -> None:
+    for path in (database, *_journal_files(database)):
+        path.unlink(missing_ok=True)
 
 
 def give_back_sqlite_files(database_url: str) -> None:
@@ -75,7 +174,7 @@ def give_back_sqlite_files(database_url: str) -> None:
 
 
 def _copy(source: Path, destination: Path) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    create_private(destination)  # a backup holds every secret the database does
     reader, writer = sqlite3.connect(source), sqlite3.connect(destination)
     try:
         reader.backup(writer)

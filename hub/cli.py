@@ -51,11 +51,14 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
     from hub.app import create_app  # noqa: PLC0415
+    from hub.serving import uvicorn_config  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
+    from shared.render.fonts import require_raqm  # noqa: PLC0415
 
     settings = load_settings(args.config, os.environ)
+    require_raqm()  # the door previews must match the doors' frames
     app = create_app(settings)
-    uvicorn.run(app, host=settings.listen_host, port=settings.listen_port, log_config=None)
+    uvicorn.Server(uvicorn_config(app, settings, log_config=None)).run()
     return 0
 
 

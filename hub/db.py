@@ -1,9 +1,20 @@
 """The hub's database: engine, migrations and transactions.
 
-:func:`open_database` creates the engine (for SQLite: WAL journal, foreign keys, a busy timeout
-and ``BEGIN IMMEDIATE`` transactions, so concurrent writers queue instead of failing), runs the
-Alembic migrations up to head, and returns a :class:`Database`. Every unit of work is one
-``with database.transaction() as db:`` block: it commits on success and rolls back on error.
+:func:`open_database` creates the engine (for SQLite: WAL journal, foreign keys and a busy
+timeout), runs the Alembic migrations up to head, and returns a :class:`Database`. Every unit of
+work is one block, of one of two kinds:
+
+- ``with database.transaction() as db:`` changes things. On SQLite it is ``BEGIN IMMEDIATE``:
+  it takes the write lock at once, so concurrent writers queue instead of failing half-way.
+  It commits on success and rolls back on error.
+- ``with database.reading() as db:`` only reads: a plain deferred ``BEGIN`` with
+  ``PRAGMA query_only`` on SQLite (in WAL mode it never waits for a writer, and a writer never
+  waits for it), a ``READ ONLY`` transaction on PostgreSQL. Writing in it is an error.
+
+A thread never opens a unit of work inside another one of the same database: on SQLite an
+inner write would wait for the outer one's lock until the busy timeout. Doing so is a bug,
+logged as an error with its stack, or raised as :class:`~hub.errors.NestedTransactionError`
+when :attr:`Database.strict_nesting` is on (the test suite turns it on).
 
 SQLite serves one hub process. PostgreSQL (``postgresql+psycopg://...``; a bare
 ``postgresql://`` gets the psycopg driver) may be shared by several hubs: then
@@ -13,10 +24,11 @@ SQLite serves one hub process. PostgreSQL (``postgresql+psycopg://...``; a bare
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from alembic import command
 from alembic.config import Config
@@ -25,6 +37,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
+from hub import sql_guard
+from hub.errors import NestedTransactionError
+from hub.private_files import create_private, tighten
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -32,20 +48,53 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: The first key of every PostgreSQL advisory lock the hub takes (the second is the hashed name).
 ADVISORY_LOCK_CLASS = 0x4F53
 MIGRATION_LOCK = "alembic migrations"
+#: The execution option that marks a read-only unit of work's connection (see ``_on_begin``).
+READ_ONLY = "openspaces_read_only"
 
 
 class Database:
-    """An engine and its session factory. Thread-safe: each transaction has its own session."""
+    """An engine and its session factories. Thread-safe: each unit of work has its own session."""
+
+    #: Raise :class:`NestedTransactionError` for a nested unit of work (else log it).
+    strict_nesting: ClassVar[bool] = False
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        reader = engine.execution_options(**{READ_ONLY: True})
+        if engine.dialect.name == "postgresql":
+            reader = reader.execution_options(postgresql_readonly=True)
+        self._readers = sessionmaker(reader, expire_on_commit=False)
+        self._open = threading.local()
 
     @contextmanager
     def transaction(self) -> Iterator[DbSession]:
-        """A session inside one transaction: committed when the block ends, rolled back on error."""
-        with self._sessions.begin() as db:
+        """A session inside one write transaction: committed when the block ends, rolled back
+        on error. On SQLite it holds the write lock from start to end: keep it short."""
+        with self._alone("transaction"), self._sessions.begin() as db:
             yield db
+
+    @contextmanager
+    def reading(self) -> Iterator[DbSession]:
+        """A session inside one read-only transaction, for pages, feeds and lookups: it never
+        waits for a writer (nor makes one wait, on SQLite in WAL mode); writing raises."""
+        with self._alone("reading"), self._readers.begin() as db:
+            yield db
+
+    @contextmanager
+    def _alone(self, kind: str) -> Iterator[None]:
+        """Mark this thread as inside a unit of work of ``kind``; refuse or log a nested one."""
+        outer: str | None = getattr(self._open, "kind", None)
+        if outer is not None:
+            message = f"{kind} opened inside a {outer} on the same thread"
+            if self.strict_nesting:
+                raise NestedTransactionError(message)
+            log.error("%s (a bug: it may wait for its own lock)", message, stack_info=True)
+        self._open.kind = kind
+        try:
+            yield
+        finally:
+            self._open.kind = outer
 
     @property
     def shared(self) -> bool:
@@ -96,6 +145,7 @@ class Database:
 def open_database(url: str, *, migrate: bool = True) -> Database:
     """Connect to ``url`` (creating a SQLite file's folder), and migrate it unless told not to."""
     engine = create_engine(_with_driver(make_url(url)))
+    sql_guard.install(engine)
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine, url)
     database = Database(engine)
@@ -115,7 +165,10 @@ def _with_driver(url: URL) -> URL:
 def _prepare_sqlite(engine: Engine, url: str) -> None:
     path = make_url(url).database
     if path and path != ":memory:" and not path.startswith("file:"):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # 0600 before SQLite opens it: its -wal and -shm files take the database file's mode.
+        create_private(Path(path))
+        for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            tighten(companion)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
@@ -129,4 +182,10 @@ def _prepare_sqlite(engine: Engine, url: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A write takes the lock at once; a read starts deferred and may not write.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+        else:
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -5,6 +5,7 @@
         ├── NotFoundError           no such room, slot, session, node or token (also LookupError)
         ├── ConflictError           the change clashes with the schedule: slot taken, blocked
         └── InvalidError            the request is well-formed but makes no sense (ValueError)
+    NestedTransactionError          a unit of work opened inside another (a bug; RuntimeError)
 
 The HTTP layer maps them to 404, 409 and 422; the MQTT worker logs them.
 """
@@ -28,3 +29,7 @@ class ConflictError(HubError):
 
 class InvalidError(HubError, ValueError):
     """A request that names real things but asks for something impossible."""
+
+
+class NestedTransactionError(OpenSpacesError, RuntimeError):
+    """A thread opened a database unit of work inside another one (:mod:`hub.db`)."""

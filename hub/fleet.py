@@ -160,7 +160,7 @@ def read_fleet(
     database: Database, now: datetime, alert_after_s: float = DEFAULT_ALERT_AFTER_S
 ) -> list[NodeHealth]:
     """Every known node's health at ``now``, read from ``database`` in one transaction."""
-    with database.transaction() as db:
+    with database.reading() as db:
         nodes = [
             NodeRecord(n.node_id, n.room_id, n.panel, n.online, n.last_seen,
                        parse_status(n.node_id, n.last_status))

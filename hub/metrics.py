@@ -1,5 +1,8 @@
 """``GET /metrics``: the hub and its door fleet in the Prometheus text format.
 
+Scrapers send ``Authorization: Bearer <token>``: the hub's ``metrics_token`` setting, or a staff
+token; without one the answer is 401, unless ``metrics_public = true`` in the hub's config.
+
 Every app gets its own :class:`~prometheus_client.CollectorRegistry` (:func:`install`), never
 the process-global one, so tests and the demo can build many apps in one process. Series:
 
@@ -13,7 +16,21 @@ the process-global one, so tests and the demo can build many apps in one process
 ``openspaces_snapshots_published_total``       room snapshot versions published (database total)
 ``openspaces_button_events_total``             button events applied, each id once (database)
 ``openspaces_http_request_duration_seconds``   HTTP latency by method, route template and status
+``openspaces_broker_healthy``                  1 while the broker link has no problem (as
+                                               ``/healthz``: :mod:`hub.broker_health`), else 0
+``openspaces_broker_problems{kind}``           1 per current problem: disconnected, flapping,
+                                               rejected, unacknowledged
+``openspaces_mqtt_publishes_rejected_total``   publishes the broker answered with a failure code
+``openspaces_mqtt_unacknowledged``             QoS 1 publishes waiting for their PUBACK
+``openspaces_mqtt_disconnects_total``          times the broker connection was lost
+``openspaces_snapshots_trimmed``               rooms whose snapshot was trimmed or held back to
+                                               fit its byte budget (:mod:`hub.snapshot_budget`)
+``openspaces_node_messages_dropped_total``     node messages dropped, by ``kind`` (event,
+``{kind,reason}``                              status) and ``reason`` (:mod:`hub.presses`)
 =============================================  ====================================================
+
+The broker and drop series exist only while the hub has a broker configured; they count since
+the hub process started.
 
 The fleet series are read from the database at scrape time, so they are right after a restart
 and agree with ``GET /api/v1/nodes`` and the staff fleet page: one rule, :mod:`hub.fleet`,
@@ -27,17 +44,22 @@ the latest snapshot, or is mid-refresh, counts as mismatched for that moment: al
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import get_args
+from typing import Annotated, get_args
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub import repository as repo
+from hub.api.responses import errors
+from hub.auth import staff_for_token
+from hub.broker_health import ProblemKind
 from hub.fleet import AlertKind, read_fleet
 from hub.runtime import Hub
 
@@ -62,11 +84,44 @@ def install(app: FastAPI) -> CollectorRegistry:
     return registry
 
 
-@router.get("/metrics", response_class=Response, include_in_schema=True)
-def metrics(request: Request) -> Response:
-    """The Prometheus text exposition of this hub's registry."""
+_bearer = HTTPBearer(auto_error=False, description="the hub's metrics_token, or a staff token")
+
+
+@router.get(
+    "/metrics", response_class=Response, include_in_schema=True, summary="Prometheus metrics",
+    responses=errors(401),
+)  # fmt: skip
+def metrics(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Response:
+    """The Prometheus text exposition of this hub's registry.
+
+    Needs ``Authorization: Bearer <metrics_token>`` (or a staff token) unless the hub's
+    ``metrics_public`` setting is true: the series name every door and its clock offset.
+    """
+    _require_access(request.app.state.hub, credentials)
     registry: CollectorRegistry = request.app.state.metrics
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _require_access(hub: Hub, credentials: HTTPAuthorizationCredentials | None) -> None:
+    settings = hub.settings
+    if settings.metrics_public:
+        return
+    if credentials is not None:
+        sent = credentials.credentials
+        expected = settings.metrics_token
+        if expected is not None and secrets.compare_digest(sent.encode(), expected.encode()):
+            return
+        with hub.database.transaction() as db:
+            if staff_for_token(db, sent) is not None:
+                return
+    raise HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        "metrics need 'Authorization: Bearer <metrics_token or staff token>'",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 class LatencyMiddleware:
@@ -109,11 +164,11 @@ class FleetCollector(Collector):
         hub = self._hub()
         if hub is None:  # the app is not running (no lifespan): nothing to read
             return []
-        return list(self._read(hub))
+        return [*self._read(hub), *_link_series(hub)]
 
     def _read(self, hub: Hub) -> Iterator[Metric]:
         fleet = read_fleet(hub.database, hub.clock.now(), hub.settings.fleet_alert_after_s)
-        with hub.database.transaction() as db:
+        with hub.database.reading() as db:
             versions, presses = repo.snapshot_versions(db), repo.button_events(db)
         online = GaugeMetricFamily("openspaces_node_online", "1 if the node said online.", None,
                                    ["node"])  # fmt: skip
@@ -140,3 +195,31 @@ class FleetCollector(Collector):
         yield CounterMetricFamily("openspaces_snapshots_published", "Room snapshot versions "
                                   "published.", versions)  # fmt: skip
         yield CounterMetricFamily("openspaces_button_events", "Button events applied.", presses)
+
+
+def _link_series(hub: Hub) -> Iterator[Metric]:
+    """The broker link's health, trimmed snapshots and dropped node messages."""
+    yield GaugeMetricFamily("openspaces_snapshots_trimmed", "Rooms whose snapshot was trimmed "
+                            "to its byte budget.", len(hub.publisher.trims))  # fmt: skip
+    if hub.link is None or hub.worker is None:
+        return
+    health = hub.link.health
+    problems = health.problems()
+    yield GaugeMetricFamily("openspaces_broker_healthy", "1 if the broker link has no problem.",
+                            0.0 if problems else 1.0)  # fmt: skip
+    kinds = GaugeMetricFamily("openspaces_broker_problems", "Current broker link problems.",
+                              None, ["kind"])  # fmt: skip
+    for kind in get_args(ProblemKind):
+        kinds.add_metric([kind], sum(1.0 for p in problems if p.kind == kind))
+    yield kinds
+    yield CounterMetricFamily("openspaces_mqtt_publishes_rejected", "Publishes the broker "
+                              "rejected.", health.rejected_total)  # fmt: skip
+    yield CounterMetricFamily("openspaces_mqtt_disconnects", "Times the broker connection was "
+                              "lost.", health.disconnects_total)  # fmt: skip
+    yield GaugeMetricFamily("openspaces_mqtt_unacknowledged", "QoS 1 publishes waiting for "
+                            "their acknowledgement.", health.unacknowledged())  # fmt: skip
+    dropped = CounterMetricFamily("openspaces_node_messages_dropped", "Node messages the hub "
+                                  "dropped.", None, ["kind", "reason"])  # fmt: skip
+    for (kind, reason), count in sorted(hub.worker.dropped.counts().items()):
+        dropped.add_metric([kind, reason], count)
+    yield dropped

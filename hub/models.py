@@ -151,6 +151,9 @@ class Session(Base):
     full: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=SCHEDULED)
     edit_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Set when staff cancel ("cancelled"), move ("moved") or lock ("locked") the card: its
+    #: edit link may then no longer change, move or restore it. None: the host's to edit.
+    moderated: Mapped[str | None] = mapped_column(String(16), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
 

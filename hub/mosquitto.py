@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hub.private_files import write_private
 from shared.errors import OpenSpacesError
 from shared.topics import DEFAULT_PREFIX, check_id
 
@@ -106,8 +107,7 @@ def config_text(
 
 def write_password_file(path: Path, credentials: dict[str, str]) -> None:
     """Write ``user:password`` lines and let ``mosquitto_passwd -U`` hash them in place."""
-    path.write_text("".join(f"{user}:{pw}\n" for user, pw in credentials.items()))
-    path.chmod(0o600)
+    write_private(path, "".join(f"{user}:{pw}\n" for user, pw in credentials.items()))
     write_hashes(path)
 
 

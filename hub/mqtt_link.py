@@ -3,7 +3,9 @@
 Threads: paho's network loop runs the callbacks. They do no work of their own beyond
 publishing ``hub/status``: each received message becomes an :class:`Incoming` and each
 successful connect a :class:`Connected` on the ``inbox`` queue, which the hub worker
-(:mod:`hub.worker`) drains. :meth:`MqttLink.publish` may be called from any thread.
+(:mod:`hub.worker`) drains. :meth:`MqttLink.publish` may be called from any thread. No
+exception leaves a callback into paho (it would end paho's thread, and with it the hub's MQTT):
+one is logged with its traceback and the callback returns.
 
 Retained messages: ``hub/status`` is ``online`` on connect and ``offline`` as the last will
 (also sent on a clean stop, by disconnecting "with will message"). While disconnected,
@@ -26,7 +28,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec
 
 from paho.mqtt.client import (
     Client,
@@ -42,6 +45,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
+from hub.broker_health import BrokerHealth
 from hub.settings import BrokerSettings
 from shared import __version__, wire
 from shared.clock import Clock
@@ -54,6 +58,8 @@ RECONNECT_MIN_S = 1
 RECONNECT_MAX_S = 30
 #: How often a wait for an acknowledgement looks whether the link is still up, in seconds.
 CONFIRM_SLICE_S = 0.1
+#: A PUBACK later than this (or than a heartbeat, if longer) makes the link unhealthy, seconds.
+ACK_TIMEOUT_S = 5.0
 #: How long the broker keeps the hub's session (subscriptions, queued events) while it is away.
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
@@ -78,6 +84,20 @@ class Stop:
 
 WorkItem = Incoming | Connected | Stop
 ClientFactory = Callable[[BrokerSettings], Client]
+P = ParamSpec("P")
+
+
+def never_raises(callback: Callable[P, None]) -> Callable[P, None]:
+    """``callback`` as paho should call it: anything it raises is logged, not passed on."""
+
+    @wraps(callback)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except Exception:
+            log.exception("MQTT callback %s failed; paho goes on", callback.__name__)
+
+    return guarded
 
 
 def paho_client(broker: BrokerSettings) -> Client:
@@ -115,11 +135,16 @@ class MqttLink:
         self._stopping = threading.Event()
         #: Set when an acknowledgement did not come in time, cleared by the next one to arrive.
         self._stalled = threading.Event()
+        #: What is wrong with the link, for ``/healthz``, the fleet page and ``/metrics``.
+        self.health = BrokerHealth(
+            clock.monotonic, heartbeat_s=heartbeat_s, ack_timeout_s=max(heartbeat_s, ACK_TIMEOUT_S)
+        )
+        self._max_packet: int | None = None
         self._client = client_factory(broker)
-        self._client.on_connect = self._on_connect
-        self._client.on_publish = self._on_publish
-        self._client.on_disconnect = self._on_disconnect
-        self._client.on_message = self._on_message
+        self._client.on_connect = never_raises(self._on_connect)
+        self._client.on_publish = never_raises(self._on_publish)
+        self._client.on_disconnect = never_raises(self._on_disconnect)
+        self._client.on_message = never_raises(self._on_message)
         offline = wire.encode(self._status("offline"))
         self._client.will_set(self.topics.hub_status(), offline, qos=QOS, retain=True)
         self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
@@ -127,6 +152,11 @@ class MqttLink:
     @property
     def connected(self) -> bool:
         return self._connected.is_set()
+
+    @property
+    def max_packet_bytes(self) -> int | None:
+        """The broker's Maximum Packet Size from its last CONNACK (None: it set no limit)."""
+        return self._max_packet
 
     @property
     def grouped(self) -> bool:
@@ -176,6 +206,8 @@ class MqttLink:
             log.debug("not connected: %s not sent now", topic)
             return False
         info = self._client.publish(topic, payload, qos=QOS, retain=retain)
+        if info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS:
+            self.health.sent(info.mid, topic)
         if confirm_s is None or info.rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
             return info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS
         return self._confirmed(info, topic, confirm_s)
@@ -208,6 +240,8 @@ class MqttLink:
         properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         properties.MessageExpiryInterval = expiry_s
         info = self._client.publish(topic, payload, qos=QOS, retain=False, properties=properties)
+        if info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS:
+            self.health.sent(info.mid, topic)
         return info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS
 
     def publish_status(self) -> None:
@@ -233,7 +267,10 @@ class MqttLink:
                 "broker %s:%d refused the hub: %s", self.broker.host, self.broker.port, reason
             )
             return
-        log.info("connected to broker %s:%d", self.broker.host, self.broker.port)
+        self._max_packet = getattr(properties, "MaximumPacketSize", None)
+        log.info("connected to broker %s:%d (maximum packet %s bytes)", self.broker.host,
+                 self.broker.port, self._max_packet or "not set")  # fmt: skip
+        self.health.connected()
         self._stalled.clear()
         self._connected.set()
         # Subscribe before saying "online": a node resends its outbox when it sees the hub
@@ -269,6 +306,7 @@ class MqttLink:
         properties: Properties | None,
     ) -> None:
         self._connected.clear()
+        self.health.disconnected()
         if self._stopping.is_set():
             log.info("disconnected from broker: %s", reason)
         else:
@@ -283,6 +321,14 @@ class MqttLink:
         properties: Properties | None,
     ) -> None:
         self._stalled.clear()
+        if reason.is_failure:
+            log.error("the broker rejected message %d: %s", mid, reason)
+        self.health.acknowledged(mid, reason.is_failure, str(reason))
 
     def _on_message(self, client: Client, userdata: Any, message: MQTTMessage) -> None:
-        self.inbox.put(Incoming(message.topic, bytes(message.payload)))
+        try:
+            topic = message.topic  # paho decodes it as UTF-8
+        except UnicodeDecodeError:
+            log.warning("dropped a message on a topic that is not UTF-8")
+            return
+        self.inbox.put(Incoming(topic, bytes(message.payload)))

@@ -5,6 +5,12 @@ becomes one :class:`~shared.wire.DoorSlot`, decided in this order: a scheduled s
 (``session``), a block by another event (``blocked``), a session moved away from here
 (``moved``, or ``cancelled`` if it was cancelled later), a session cancelled here
 (``cancelled``, with ``add_url`` since the slot is free again), else ``open`` with ``add_url``.
+
+The door gets only what it draws: a session card carries title, host, handle, full flag and
+page URL (no description); a moved or cancelled card only its title; at most
+:data:`ROOM_ANNOUNCEMENTS` announcements (the newest). Every text is passed through
+:func:`shared.text.clip` to the wire's limits, so rows stored before today's input rules cannot
+make a snapshot invalid or large. :mod:`hub.snapshot_budget` bounds the whole payload.
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ from sqlalchemy.orm import Session as DbSession
 from hub import repository as repo
 from hub.models import SCHEDULED, Announcement, Event, MovedNotice, Room, Session, Slot
 from shared import wire
+from shared.text import clip
+
+#: Announcements a room's snapshot carries at most (the newest): more would not fit the banner.
+ROOM_ANNOUNCEMENTS = 10
 
 
 @dataclass(frozen=True)
@@ -40,14 +50,19 @@ class Links:
 
 
 def event_info(event: Event) -> wire.EventInfo:
-    return wire.EventInfo(name=event.name, timezone=event.timezone, hashtag=event.hashtag)
+    hashtag = _text(event.hashtag) if event.hashtag is not None else None
+    return wire.EventInfo(name=_text(event.name), timezone=event.timezone, hashtag=hashtag)
 
 
 def announcement_info(announcement: Announcement) -> wire.Announcement:
     return wire.Announcement(
-        id=announcement.id, text=announcement.text, room_id=announcement.room_id,
-        expires_at=announcement.expires_at,
+        id=announcement.id, text=clip(announcement.text, wire.ANNOUNCEMENT_CHARS) or "…",
+        room_id=announcement.room_id, expires_at=announcement.expires_at,
     )  # fmt: skip
+
+
+def _text(value: str) -> str:
+    return clip(value, wire.TEXT_CHARS)
 
 
 def build_room_snapshot(
@@ -56,16 +71,16 @@ def build_room_snapshot(
     """The snapshot of ``room_id`` as of ``at``, with ``hash`` set (version as given)."""
     event, room = repo.get_event(db), repo.get_room(db, room_id)
     slots = _RoomSlots(db, room, links)
+    location = _text(room.location) if room.location is not None else None
+    announcements = repo.active_announcements(db, at, room_id=room.id)
     snapshot = wire.RoomSnapshot(
         epoch=event.epoch,
         version=version,
         published_at=at,
         event=event_info(event),
-        room=wire.RoomInfo(id=room.id, name=room.name, location=room.location),
+        room=wire.RoomInfo(id=room.id, name=_text(room.name), location=location),
         slots=[slots.door_slot(slot) for slot in repo.list_slots(db)],
-        announcements=[
-            announcement_info(a) for a in repo.active_announcements(db, at, room_id=room.id)
-        ],
+        announcements=[announcement_info(a) for a in announcements[-ROOM_ANNOUNCEMENTS:]],
         links=wire.Links(board=links.board(), room_page=links.room_page(room.id)),
     )
     return wire.with_hash(snapshot)
@@ -75,7 +90,10 @@ def build_site_info(db: DbSession, at: datetime) -> wire.SiteInfo:
     """The ``site`` payload: the event and its site-wide announcements."""
     return wire.SiteInfo(
         event=event_info(repo.get_event(db)),
-        announcements=[announcement_info(a) for a in repo.active_announcements(db, at)],
+        announcements=[
+            announcement_info(a)
+            for a in repo.active_announcements(db, at)[-wire.MAX_ANNOUNCEMENTS :]
+        ],
         published_at=at,
     )
 
@@ -100,28 +118,33 @@ class _RoomSlots:
         if (session := self._scheduled.get(slot.id)) is not None:
             return _door(slot, "session", self._card(session))
         if (label := self._blocks.get(slot.id)) is not None:
-            return _door(slot, "blocked", label=label)
+            return _door(slot, "blocked", label=_text(label))
         if (notice := self._notices.get(slot.id)) is not None:
             moved = notice.session
             if moved.status != SCHEDULED:
-                return _door(slot, "cancelled", self._card(moved), add_url=add_url)
+                return _door(slot, "cancelled", _title_card(moved), add_url=add_url)
             where = self._where(moved, slot)
-            return _door(slot, "moved", self._card(moved), moved_to=where)
+            return _door(slot, "moved", _title_card(moved), moved_to=where)
         if (session := self._cancelled.get(slot.id)) is not None:
-            return _door(slot, "cancelled", self._card(session), add_url=add_url)
+            return _door(slot, "cancelled", _title_card(session), add_url=add_url)
         return _door(slot, "open", add_url=add_url)
 
     def _where(self, moved: Session, slot: Slot) -> str:
         if moved.slot_id == slot.id:
-            return moved.room.name
-        return f"{moved.room.name}, {repo.describe_slot(self._db, moved.slot)}"
+            return _text(moved.room.name)
+        return _text(f"{moved.room.name}, {repo.describe_slot(self._db, moved.slot)}")
 
     def _card(self, session: Session) -> wire.SessionCard:
         return wire.SessionCard(
-            id=session.id, title=session.title, description=session.description,
-            host_name=session.host_name, host_handle=session.host_handle,
-            full=session.full, url=self._links.session(session.id),
+            id=session.id, title=_text(session.title), host_name=_text(session.host_name),
+            host_handle=_text(session.host_handle), full=session.full,
+            url=self._links.session(session.id),
         )  # fmt: skip
+
+
+def _title_card(session: Session) -> wire.SessionCard:
+    """A moved or cancelled session: its door names only the title."""
+    return wire.SessionCard(id=session.id, title=_text(session.title))
 
 
 def _door(

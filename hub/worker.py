@@ -3,13 +3,18 @@
 It drains the :class:`~hub.mqtt_link.MqttLink` inbox. On :class:`~hub.mqtt_link.Connected` it
 republishes everything. A node status is recorded if the node is in the hub's nodes table
 (provisioned with ``openspaces provision-node --config``, or assigned by staff); a status from
-any other node is logged and ignored. A button event is applied exactly once: its ``event_id``
-goes into the processed-events table in the same transaction as the full-flag change and its
-audit entry, then the room is published. Between messages it sends the ``hub/status``
-heartbeat every ``heartbeat_s``.
+any other node is logged, counted and ignored. A status is a report, never an assignment: its
+``room_id`` is stored as said but never sets the node's room, and a ``panel`` not in the
+catalogue (:data:`shared.render.panels.PANELS`) is left out of what is stored.
 
-A payload that is not JSON, has another schema version or fails validation is logged with its
-topic and dropped; no message can stop the worker.
+A button event goes through :mod:`hub.presses` (the node's assigned room only, the session on
+now by the hub's clock, a token bucket per node); a dropped one is logged and counted. An
+accepted one is applied exactly once: its ``event_id`` goes into the processed-events table in
+the same transaction as the full-flag change and its audit entry, then the room is published.
+Between messages it sends the ``hub/status`` heartbeat every ``heartbeat_s``.
+
+A payload that :func:`shared.wire.decode` refuses is logged with its topic, the reason and an
+excerpt of the payload, and dropped; no message can stop the worker.
 
 One of several hubs (docs/scaling.md): when another hub applied the same event first (a
 redelivery raced it), the processed-events row it wrote makes this hub's attempt a no-op. A room
@@ -30,12 +35,23 @@ from sqlalchemy.orm import Session as DbSession
 from hub import repository as repo
 from hub.audit import Actor, record, session_state
 from hub.db import Database
-from hub.models import SCHEDULED, ProcessedEvent, Session
+from hub.models import Node, ProcessedEvent, Session
 from hub.mqtt_link import Connected, Incoming, MqttLink, Stop, WorkItem
+from hub.presses import (
+    PRESS_BURST,
+    PRESS_PER_HOUR,
+    DropCounter,
+    DropReason,
+    MessageKind,
+    check_node,
+    judge_press,
+)
 from hub.publisher import Publisher
+from hub.ratelimit import TokenBucketLimiter
 from shared import wire
 from shared.clock import Clock
 from shared.errors import OpenSpacesError, PayloadError, TopicError
+from shared.render.panels import PANELS
 from shared.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -61,6 +77,9 @@ class HubWorker:
         self.topics = topics
         self.clock = clock
         self.heartbeat_s = heartbeat_s
+        #: Node messages dropped, by kind and reason (``/metrics``).
+        self.dropped = DropCounter()
+        self._presses = TokenBucketLimiter(clock, burst=PRESS_BURST, per_hour=PRESS_PER_HOUR)
         self._thread = threading.Thread(target=self._run, name="hub-worker", daemon=True)
 
     def start(self) -> None:
@@ -121,25 +140,33 @@ class HubWorker:
             else:
                 log.warning("unexpected message on %s; dropped", item.topic)
         except (PayloadError, TopicError) as exc:
-            log.warning("bad payload on %s, dropped: %s", item.topic, exc)
+            log.warning("bad payload on %s, dropped: %s; payload %s", item.topic, exc,
+                        wire.excerpt(item.payload))  # fmt: skip
+            kind: MessageKind = "status" if item.topic.endswith("/status") else "event"
+            self.dropped.add(kind, "bad_payload")
+
+    def _drop(self, kind: MessageKind, reason: DropReason, node_id: str, what: str) -> None:
+        self.dropped.add(kind, reason)
+        log.warning("%s from node %s dropped (%s)", what, node_id, reason.replace("_", " "))
 
     def _node_status(self, node_id: str, status: wire.NodeStatus) -> None:
         if status.node_id != node_id:
             raise PayloadError(f"status names node {status.node_id!r}, topic is {node_id!r}")
         online = status.state == "online"
+        if status.panel is not None and status.panel not in PANELS:
+            self._drop("status", "bad_panel", node_id, f"panel {status.panel!r} of a status")
+            status = status.model_copy(update={"panel": None})
         with self.database.transaction() as db:
             was_online = _was_online(db, node_id)
             if was_online is None:
-                log.warning(
-                    "status from node %s ignored: the hub does not know it (provision it with "
-                    "'openspaces provision-node %s --room ROOM --config HUB_TOML')",
-                    node_id, node_id,
-                )  # fmt: skip
+                self._drop("status", "unknown_node", node_id, "status")
+                log.info("provision node %s with 'openspaces provision-node %s --room ROOM "
+                         "--config HUB_TOML' to see it", node_id, node_id)  # fmt: skip
                 return
             repo.record_node_status(
                 db, node_id, online=online,
                 status_json=status.model_dump_json(), seen_at=self.clock.now(),
-                room_id=status.room_id, panel=status.panel,
+                panel=status.panel,
             )  # fmt: skip
         if online != was_online:
             log.info("node %s is %s (room %s, software %s)", node_id, status.state,
@@ -170,11 +197,18 @@ class HubWorker:
 
     def _apply_button(self, node_id: str, event: wire.ButtonEvent) -> None:
         with self.database.transaction() as db:
+            refused = check_node(_known_node(db, node_id), event)
+            if refused is None and not self._presses.allow(node_id):
+                refused = "rate_limited"
+            if refused is not None:
+                self._drop("event", refused, node_id, f"button event {event.event_id}")
+                return
             if not repo.mark_event_processed(db, event.event_id, node_id):
                 log.info("button event %s from %s seen before; ignored", event.event_id, node_id)
                 return
-            session = self._target(db, node_id, event)
-            if session is None:
+            session = judge_press(db, event, self.clock.now())
+            if not isinstance(session, Session):
+                self._drop("event", session, node_id, f"button event {event.event_id}")
                 return
             before = session_state(session)
             repo.set_full(db, session.id, event.full)
@@ -185,33 +219,16 @@ class HubWorker:
         log.info("node %s set session %d full=%s", node_id, session.id, event.full)
         self.publisher.publish_rooms([room_id])
 
-    def _target(self, db: DbSession, node_id: str, event: wire.ButtonEvent) -> Session | None:
-        """The session a press means: the one named, or the room's current one at the press."""
-        try:
-            node = repo.get_node(db, node_id)
-        except OpenSpacesError:
-            node = None
-        if node is not None and node.room_id not in (None, event.room_id):
-            log.warning("node %s pressed for room %s, but shows %s", node_id, event.room_id,
-                        node.room_id)  # fmt: skip
-            return None
-        if event.session_id is not None:
-            session = db.get(Session, event.session_id)
-            if session is None or session.room_id != event.room_id or session.status != SCHEDULED:
-                log.warning("button event %s names no scheduled session of room %s",
-                            event.event_id, event.room_id)  # fmt: skip
-                return None
-            return session
-        current = repo.current_session(db, event.room_id, event.pressed_at)
-        if current is None:
-            log.info("button event %s: nothing on in %s at %s", event.event_id, event.room_id,
-                     event.pressed_at.isoformat())  # fmt: skip
-        return current
-
 
 def _was_online(db: DbSession, node_id: str) -> bool | None:
     """Whether a node the hub knows (provisioned or assigned) was online; None for a stranger."""
+    node = _known_node(db, node_id)
+    return node.online if node is not None else None
+
+
+def _known_node(db: DbSession, node_id: str) -> Node | None:
+    """The node if the hub knows it (provisioned or assigned), else None."""
     try:
-        return repo.get_node(db, node_id).online
+        return repo.get_node(db, node_id)
     except OpenSpacesError:
         return None

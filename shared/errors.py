@@ -5,8 +5,10 @@ OpenSpacesError            every error this project raises on purpose
 │                          version or fails validation (also a ValueError)
 ├── TopicError             a topic or an id that cannot be part of our topic tree
 ├── ConfigError            a configuration file or variable that is missing or wrong
-└── PanelError             the e-ink panel did not refresh (its driver failed, or took
-                           too long and was stopped); also a RuntimeError
+├── PanelError             the e-ink panel did not refresh (its driver failed, or took
+│                          too long and was stopped); also a RuntimeError
+└── LayoutEngineError      Pillow cannot lay text out with raqm here, so frames would
+                           differ from every other machine's; also a RuntimeError
 """
 
 from __future__ import annotations
@@ -39,3 +41,9 @@ class ConfigError(OpenSpacesError, ValueError):
 
 class PanelError(OpenSpacesError, RuntimeError):
     """The e-ink panel did not refresh: its driver failed, or overran and was stopped."""
+
+
+class LayoutEngineError(OpenSpacesError, RuntimeError):
+    """Pillow has no raqm text layout on this machine (FriBiDi missing, or a Pillow built
+    without it): frames would differ from the hub's previews, and right-to-left text would
+    draw unshaped. The message says what to install."""

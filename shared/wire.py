@@ -1,17 +1,20 @@
 """The wire format: one pydantic model per MQTT payload, and how they turn into bytes.
 
 Every payload is a UTF-8 JSON object with ``"schema_version": 1``. A receiver decodes with
-:func:`decode`, which raises :class:`~shared.errors.PayloadError` (never anything else) for bytes
-that are not JSON, carry another schema version, or fail validation; the caller logs it with the
-topic and drops the message. Unknown fields are ignored, so a newer sender can add optional
-fields without a schema bump. ``docs/wire-protocol.md`` describes every payload for people.
+:func:`decode`, which is total: for any bytes at all it returns a valid payload or raises
+:class:`~shared.errors.PayloadError` (never anything else), for bytes that are not UTF-8 JSON,
+carry another schema version, fail validation, or hold a number or time out of range (see
+:func:`decode`); the caller logs it with the topic and an :func:`excerpt` of the payload, and
+drops the message. Unknown fields are ignored, so a newer sender can add optional fields
+without a schema bump. ``docs/wire-protocol.md`` describes every payload for people.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+import math
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,14 +30,30 @@ from pydantic import (
 )
 
 from shared.errors import PayloadError
+from shared.text import SingleLine
 
 SCHEMA_VERSION: Literal[1] = 1
 MAX_PAYLOAD_BYTES = 256 * 1024
+#: Every integer on the wire fits in a signed 64-bit integer (as in the hub's database).
+MAX_WIRE_INT = 2**63 - 1
+#: Every time on the wire lies in these years (UTC): far from the ends of ``datetime``, so the
+#: door's arithmetic on them cannot overflow; 1970 is where a Pi without a real-time clock
+#: starts before its clock is set.
+WIRE_YEARS = (1970, 2999)
+#: How many bytes of a refused payload go into a log line.
+EXCERPT_BYTES = 80
 
 #: An id that can stand in a topic level: no wildcards, no slashes, no spaces.
 TopicId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-Text = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=2000)]
+#: Characters in a text field, and in an announcement, after normalisation.
+TEXT_CHARS = 200
+ANNOUNCEMENT_CHARS = 280
+#: Announcements one payload carries at most.
+MAX_ANNOUNCEMENTS = 50
+#: Text fields are :func:`shared.text.normalise`-d before their limits are checked.
+Text = Annotated[str, SingleLine, StringConstraints(max_length=TEXT_CHARS)]
+#: A short word a node reports (software version, panel id, epoch, frame hash, address).
+ReportWord = Annotated[str, SingleLine, StringConstraints(max_length=64)]
 SlotKind = Literal["session", "open", "blocked", "moved", "cancelled"]
 
 
@@ -58,14 +77,24 @@ class EventInfo(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+        zone_named(value)
         return value
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; ValueError for any string that is not a loadable zone.
+
+    ``ZoneInfo`` reads a file named after the key, so a name that is a folder of the zone
+    database (``"America"``) or too long for a file name raises OSError, not the documented
+    ``ZoneInfoNotFoundError``: every such failure is a ValueError here.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(f"unknown time zone {name[:64]!r}") from exc
 
 
 class RoomInfo(BaseModel):
@@ -77,13 +106,17 @@ class RoomInfo(BaseModel):
 
 
 class SessionCard(BaseModel):
-    """A session as a door shows it: the paper card's topic, description, host and handle."""
+    """A session as a door shows it: the paper card's topic, host and handle.
+
+    No description: the door does not draw one (the session page, which its QR code opens,
+    does), so the snapshot stays small whatever the public types (docs/wire-protocol.md).
+    A ``description`` sent by an older hub is ignored.
+    """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: int
     title: Text
-    description: LongText = ""
     host_name: Text = ""
     host_handle: Text = ""
     full: bool = False
@@ -125,7 +158,7 @@ class Announcement(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: int
-    text: Annotated[str, StringConstraints(min_length=1, max_length=280)]
+    text: Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=ANNOUNCEMENT_CHARS)]
     room_id: TopicId | None = None
     expires_at: AwareDatetime | None = None
 
@@ -155,7 +188,7 @@ class RoomSnapshot(WireModel):
     event: EventInfo
     room: RoomInfo
     slots: list[DoorSlot] = Field(default_factory=list, max_length=500)
-    announcements: list[Announcement] = Field(default_factory=list, max_length=50)
+    announcements: list[Announcement] = Field(default_factory=list, max_length=MAX_ANNOUNCEMENTS)
     links: Links = Links()
 
     @model_validator(mode="after")
@@ -176,7 +209,7 @@ class SiteInfo(WireModel):
     """``site`` (retained): the event and the site-wide announcements."""
 
     event: EventInfo
-    announcements: list[Announcement] = Field(default_factory=list, max_length=50)
+    announcements: list[Announcement] = Field(default_factory=list, max_length=MAX_ANNOUNCEMENTS)
     published_at: AwareDatetime
 
 
@@ -213,18 +246,18 @@ class NodeStatus(WireModel):
     node_id: TopicId
     state: Literal["online", "offline"]
     at: AwareDatetime | None = None
-    software_version: str = ""
+    software_version: ReportWord = ""
     room_id: TopicId | None = None
-    panel: str | None = None
+    panel: ReportWord | None = None
     applied_version: int | None = None
-    applied_epoch: str | None = None
-    frame_hash: str | None = None
+    applied_epoch: ReportWord | None = None
+    frame_hash: ReportWord | None = None
     last_refresh_at: AwareDatetime | None = None
     last_refresh_s: float | None = None
     clock_offset_s: float | None = None
     uptime_s: float | None = None
-    ip: str | None = None
-    last_error: Annotated[str, StringConstraints(max_length=500)] | None = None
+    ip: ReportWord | None = None
+    last_error: Annotated[str, SingleLine, StringConstraints(max_length=500)] | None = None
 
 
 class ButtonEvent(WireModel):
@@ -253,22 +286,104 @@ def encode(payload: WireModel) -> bytes:
 
 
 def decode(model: type[Payload], data: bytes | bytearray | str) -> Payload:
-    """Parse ``data`` as ``model``; raise :class:`PayloadError` with a short reason if it fails."""
+    """Parse ``data`` as ``model``; raise :class:`PayloadError` with a short reason if it fails.
+
+    Total: no input makes it raise anything else. Besides the model's own rules it refuses
+    bytes that are not UTF-8, JSON's non-standard ``NaN`` and ``Infinity``, nesting deeper than
+    the interpreter's recursion limit, and (after validation, wherever they sit) integers past
+    :data:`MAX_WIRE_INT`, floats that are not finite and times outside :data:`WIRE_YEARS`.
+    """
     if len(data) > MAX_PAYLOAD_BYTES:
         raise PayloadError(f"payload of {len(data)} bytes is over {MAX_PAYLOAD_BYTES}")
-    try:
-        raw: Any = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise PayloadError(f"not JSON: {exc}") from exc
+    raw = _parse(data)
     if not isinstance(raw, dict):
         raise PayloadError(f"expected a JSON object, got {type(raw).__name__}")
     version = raw.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise PayloadError(f"schema_version {version!r}, expected {SCHEMA_VERSION}")
+        raise PayloadError(f"schema_version {_short(version)}, expected {SCHEMA_VERSION}")
     try:
-        return model.model_validate(raw)
+        payload = model.model_validate(raw)
     except ValidationError as exc:
         raise PayloadError(_summarise(exc)) from exc
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        raise PayloadError(f"invalid: {type(exc).__name__}: {exc}") from exc
+    _check_ranges(payload, model.__name__)
+    return payload
+
+
+def _parse(data: bytes | bytearray | str) -> Any:
+    """The JSON value of ``data`` (strict UTF-8, finite numbers, 64-bit integers)."""
+    try:
+        text = data if isinstance(data, str) else bytes(data).decode("utf-8")
+        return json.loads(
+            text, parse_int=_wire_int, parse_float=_wire_float, parse_constant=_no_constant
+        )
+    except PayloadError:
+        raise
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError too
+        raise PayloadError(f"not JSON: {exc}") from exc
+
+
+def _wire_int(text: str) -> int:
+    if len(text) > 20:  # before int(): Python refuses to convert more than 4,300 digits
+        raise PayloadError(f"integer of {len(text)} digits is out of range")
+    value = int(text)
+    if abs(value) > MAX_WIRE_INT:
+        raise PayloadError(f"integer {value} is out of range")
+    return value
+
+
+def _wire_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise PayloadError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise PayloadError(f"{name} is not JSON")
+
+
+def _check_ranges(value: object, where: str) -> None:
+    """Refuse an int, float or time out of range anywhere in a validated payload (the models
+    also turn strings such as ``"inf"`` or ``"1e999"`` into numbers)."""
+    if isinstance(value, BaseModel):
+        for name, field_value in value.__dict__.items():
+            _check_ranges(field_value, f"{where}.{name}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_ranges(item, f"{where}.{index}")
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int) and abs(value) > MAX_WIRE_INT:
+        raise PayloadError(f"{where}: integer out of range")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise PayloadError(f"{where}: number out of range")
+    elif isinstance(value, datetime) and not _in_wire_years(value):
+        raise PayloadError(f"{where}: time {value.isoformat()} out of range")
+
+
+def _in_wire_years(value: datetime) -> bool:
+    first, last = WIRE_YEARS
+    if not first <= value.year <= last:
+        return False
+    try:
+        return first <= value.astimezone(UTC).year <= last
+    except OverflowError:
+        return False
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:40]}…"
+
+
+def excerpt(payload: bytes | bytearray | str, limit: int = EXCERPT_BYTES) -> str:
+    """A payload as it may appear in a log line: its first ``limit`` bytes, escaped, and its
+    length when cut."""
+    data = payload.encode("utf-8", "replace") if isinstance(payload, str) else bytes(payload)
+    shown = repr(data[:limit])
+    return shown if len(data) <= limit else f"{shown}… ({len(data)} bytes)"
 
 
 def _summarise(exc: ValidationError) -> str:
@@ -277,7 +392,7 @@ def _summarise(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in error["loc"]) or "payload"
         parts.append(f"{where}: {error['msg']}")
     more = exc.error_count() - len(parts)
-    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+    return "; ".join(parts)[:400] + (f" (+{more} more)" if more > 0 else "")
 
 
 def content_hash(snapshot: RoomSnapshot) -> str:

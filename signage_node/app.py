@@ -15,13 +15,18 @@ glass may take it. The LED answers before any of that. Between events the loop w
 queue until the next moment something changes by itself (a boundary less the refresh lead, the
 hub counting as lost, an identify ending, the gate opening), so the door turns over with no
 message from the hub. Status goes to the hub whenever what it says has changed.
+
+Supervision (:mod:`signage_node.supervisor`): the loop ending with an exception ends the node
+(exit status 1 from ``openspaces node``, and systemd starts it again); the display worker is
+restarted; nothing raised in a paho or gpiozero callback reaches the library, and the last such
+failure is reported in the status's ``last_error``. The loop tells systemd it is alive on every
+pass and never sleeps longer than half the watchdog time (:mod:`signage_node.watchdog`).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 from datetime import datetime
 
@@ -43,6 +48,7 @@ from signage_node.events import (
     HubStatusArrived,
     LinkChanged,
     NodeEvent,
+    PartFailed,
     RoomCleared,
     SiteArrived,
     SnapshotArrived,
@@ -55,6 +61,8 @@ from signage_node.presses import Presses
 from signage_node.refresh import RefreshGate
 from signage_node.state import DoorState
 from signage_node.status import Refresh, node_status, steady
+from signage_node.supervisor import Supervisor
+from signage_node.watchdog import SystemdNotifier
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +77,9 @@ class Node:
 
     ``pin_factory`` is gpiozero's (None: the default on a Pi; a ``MockFactory`` in tests and
     the demo). ``link_factory(settings, deliver)`` builds the broker link (default
-    :class:`~signage_node.mqtt_link.NodeLink`). Call :meth:`start` once and :meth:`stop` once.
+    :class:`~signage_node.mqtt_link.NodeLink`, reporting to ``supervisor``). ``supervisor``
+    (default: the node's own) watches its threads and callbacks; ``notifier`` tells systemd
+    the loop is alive (default: does nothing). Call :meth:`start` once and :meth:`stop` once.
     """
 
     def __init__(
@@ -79,15 +89,24 @@ class Node:
         clock: Clock,
         display: Display,
         pin_factory: object | None = None,
-        link_factory: LinkFactory = NodeLink,
+        link_factory: LinkFactory | None = None,
+        supervisor: Supervisor | None = None,
+        notifier: SystemdNotifier | None = None,
     ) -> None:
         self.settings = settings
         self._clock = clock
         self._display = display
         self._pin_factory = pin_factory
         self._inbox = Inbox()
-        self._link: Link = link_factory(settings, self._inbox.put)
-        self._worker = DisplayWorker(display, clock, self._inbox.put)
+        self.supervisor = supervisor or Supervisor()
+        self.supervisor.on_failure(lambda part, error: self._inbox.put(PartFailed(part, error)))
+        self._notifier = notifier or SystemdNotifier(None)
+        self._link: Link = (
+            link_factory(settings, self._inbox.put)
+            if link_factory is not None
+            else NodeLink(settings, self._inbox.put, supervisor=self.supervisor)
+        )
+        self._worker = DisplayWorker(display, clock, self._inbox.put, supervisor=self.supervisor)
         self._config_cache = ConfigCache.in_folder(settings.state_dir)
         self._state = DoorState(
             settings.node_id, None, settings.offline_after_beats, clock.monotonic(), clock.now()
@@ -96,9 +115,7 @@ class Node:
             self._state, display.panel, self._worker, lead_s=settings.refresh_lead,
             gate=RefreshGate(settings.min_refresh_interval),
         )  # fmt: skip
-        self._thread = threading.Thread(
-            target=self._run, name=f"node-{settings.node_id}", daemon=True
-        )
+        self._thread = self.supervisor.thread("node loop", self._run)
         self._button: DoorButton | None = None
         self._force_refresh = False
         self._presses = Presses(settings.node_id)
@@ -135,6 +152,7 @@ class Node:
             debounce_s=self.settings.debounce_s,
             hold_s=self.settings.hold_s,
             pin_factory=self._pin_factory,
+            supervisor=self.supervisor,
         )
         self._worker.start()
         self._thread.start()
@@ -143,6 +161,7 @@ class Node:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the pins, the loop, the display worker and the link, joining their threads."""
+        self._notifier.stopping()
         if self._button is not None:
             self._button.close()
         self._inbox.close()
@@ -178,6 +197,7 @@ class Node:
 
     def _run(self) -> None:
         changed, flushes = True, list[Flush]()
+        ready = False
         while True:
             if changed:
                 self._update_door()
@@ -189,6 +209,10 @@ class Node:
             for flush in flushes:
                 flush.refreshing = self._door.gate.in_flight is not None
                 flush.done.set()
+            if not ready:
+                self._notifier.ready()
+                ready = True
+            self._notifier.alive()
             batch = self._next_batch()
             if batch is None:
                 return
@@ -205,7 +229,8 @@ class Node:
         Returns whether the door may look different, which it may also once the planned wake
         time has come (whether or not events arrived first), and the flushes to answer.
         """
-        items = self._inbox.drain(max(0.0, self._wake_mono - self._clock.monotonic()))
+        wait = max(0.0, self._wake_mono - self._clock.monotonic())
+        items = self._inbox.drain(min(wait, self._notifier.interval_s))
         if items is None:
             return True, []
         changed, flushes = False, list[Flush]()
@@ -268,8 +293,8 @@ class Node:
                 changed = self._press(now, mono)
             case ButtonHeld():
                 state.diagnostic = True
-            case FrameShown():
-                self._shown(event, mono)
+            case FrameShown() | PartFailed():
+                self._own_report(event, mono)
                 changed = False
             case Wake():
                 pass
@@ -346,6 +371,13 @@ class Node:
             "press: session %d of room %s full=%s", toggle.session_id, toggle.room_id, toggle.full
         )
         return True
+
+    def _own_report(self, event: FrameShown | PartFailed, mono: float) -> None:
+        """A refresh ended, or a part of the node failed (reported in the status)."""
+        if isinstance(event, FrameShown):
+            self._shown(event, mono)
+        else:
+            self._last_error = f"{event.part}: {event.error}"[:500]
 
     def _shown(self, event: FrameShown, mono: float) -> None:
         self._door.gate.finished(event.frame_hash, event.error, mono)

@@ -1,4 +1,7 @@
-"""``openspaces node``: run one door node until SIGINT or SIGTERM."""
+"""``openspaces node``: run one door node until SIGINT or SIGTERM (exit status 0), or until
+a part of it fails for good (exit status 1, see :mod:`signage_node.supervisor`), so that
+systemd starts it again. Under systemd it reports readiness and feeds the watchdog
+(:mod:`signage_node.watchdog`)."""
 
 from __future__ import annotations
 
@@ -13,10 +16,13 @@ from types import FrameType
 from gpiozero.pins.mock import MockFactory
 
 from shared.clock import SystemClock
+from shared.render.fonts import require_raqm
 from signage_node.app import Node
 from signage_node.config import AUTO_PANEL, ENV_PREFIX, NodeSettings, load_node_config
 from signage_node.display import Display, PngDisplay
 from signage_node.inky_display import InkyDisplay, PanelHelper, detect_panel
+from signage_node.supervisor import Supervisor
+from signage_node.watchdog import SystemdNotifier
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +31,8 @@ Run a door node: follow the room's snapshot on the broker, keep it on disk, draw
 the panel (or to a PNG), read the full button and drive the LED. Settings come from the TOML
 file given with --config (every setting is documented in deploy/node.example.toml) and from
 {ENV_PREFIX}* environment variables, which win (e.g. {ENV_PREFIX}BROKER_PASSWORD).
-Stops cleanly on SIGINT or SIGTERM.
+Stops cleanly on SIGINT or SIGTERM; exits with status 1 when a part of the node fails for
+good (the log says which), so that systemd starts it again.
 """
 
 
@@ -42,8 +49,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--check",
         action="store_true",
-        help='only check the config file and exit (0 if good); with panel = "auto" the board '
-        "is read only when the node starts",
+        help="only check the config file and the text layout (raqm) and exit (0 if good); "
+        'with panel = "auto" the board is read only when the node starts',
     )
     parser.add_argument(
         "--mock-gpio",
@@ -57,29 +64,39 @@ def run(args: argparse.Namespace, helper: PanelHelper | None = None) -> int:
     """Run the node of ``args.config``; ``helper`` runs the Inky panel's driver (tests give
     one on fake buses)."""
     settings = load_node_config(args.config, os.environ)
+    raqm = require_raqm()
     if args.check:
         log.info("%s: configuration is valid for node %s", args.config, settings.node_id)
+        log.info("text layout: raqm %s", raqm)
         return 0
     settings = resolve_panel(settings, str(args.config), helper)
     pin_factory = _mock_pins() if args.mock_gpio else None
+    supervisor = Supervisor()
     node = Node(
         settings, clock=SystemClock(), display=make_display(settings, helper),
-        pin_factory=pin_factory,
+        pin_factory=pin_factory, supervisor=supervisor,
+        notifier=SystemdNotifier.from_environ(os.environ),
     )  # fmt: skip
     stop = threading.Event()
+    supervisor.on_fatal(lambda part, reason: stop.set())
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping", signal.Signals(signum).name)
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    node.start()
+    restore_hook = supervisor.install_excepthook()
     try:
+        node.start()
         stop.wait()
     finally:
         node.stop(settings.stop_wait)
+        restore_hook()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if supervisor.failed_fatally.is_set():
+        log.critical("node %s stopped after a failure: %s", settings.node_id, supervisor.reason)
+        return 1
     return 0
 
 

@@ -8,16 +8,15 @@ what is wrong. ``deploy/node.example.toml`` documents every setting.
 Environment variables name a key in upper case after ``OPENSPACES_NODE_``; keys of the
 ``[broker]`` table take ``BROKER_`` in front: ``OPENSPACES_NODE_ROOM_ID=room-a``,
 ``OPENSPACES_NODE_BROKER_PASSWORD=...``. Relative paths in the file are relative to the file's
-folder.
+folder. The loader is the hub's too (:mod:`shared.settings`); constructing
+:class:`NodeSettings` in code reads neither file nor environment.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -27,9 +26,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_settings import SettingsConfigDict
 
 from shared.errors import ConfigError
 from shared.render.panels import PANELS, Panel
+from shared.settings import FileSettings, config_error, load_file_settings
 from shared.topics import DEFAULT_PREFIX, Topics, check_id
 
 ENV_PREFIX = "OPENSPACES_NODE_"
@@ -65,7 +66,7 @@ class BrokerSettings(BaseModel):
     tls: bool = False
 
 
-class NodeSettings(BaseModel):
+class NodeSettings(FileSettings):
     """Everything a door node is told at start. Immutable once loaded.
 
     ``room_id`` may be left out: the hub's retained ``nodes/{node_id}/config`` assigns (or
@@ -80,7 +81,7 @@ class NodeSettings(BaseModel):
     :func:`shared.doortime.door_time` and :mod:`signage_node.refresh`.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
 
     node_id: str
     room_id: str | None = None
@@ -161,7 +162,7 @@ class NodeSettings(BaseModel):
         try:
             return NodeSettings.model_validate({**self.model_dump(), "panel": panel.id})
         except ValidationError as exc:
-            raise _config_error(exc, source, {}) from None
+            raise config_error(exc, NodeSettings, source, {}) from None
 
     @property
     def refresh_lead(self) -> float:
@@ -207,60 +208,11 @@ def load_node_config(path: Path, environ: Mapping[str, str]) -> NodeSettings:
     """Settings from the TOML file at ``path`` with ``OPENSPACES_NODE_*`` overrides.
 
     Raises :class:`ConfigError` (source = file or variable, key = dotted key) for an unreadable
-    file, invalid TOML (with its line), an unknown key, a wrong type or value, an unknown
-    panel, a bad pin, or an unreadable ``broker.password_file``.
+    file, invalid TOML (with its line), an unknown key or variable, a wrong type or value, an
+    unknown panel, a bad pin, or an unreadable ``broker.password_file``.
     """
-    source = str(path)
-    raw = _read_toml(path)
-    overridden = _apply_environment(raw, environ)
-    _resolve_paths(raw, path.parent)
-    try:
-        settings = NodeSettings.model_validate(raw)
-    except ValidationError as exc:
-        raise _config_error(exc, source, overridden) from None
-    return _with_password(settings, source)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), "(file)", f"cannot read the file: {exc}") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+)", str(exc))
-        key = f"(line {where.group(1)})" if where else "(file)"
-        raise ConfigError(str(path), key, f"invalid TOML: {exc}") from None
-
-
-def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, str]:
-    """Put ``OPENSPACES_NODE_*`` values into ``raw``; return {dotted key: variable name}."""
-    top = set(NodeSettings.model_fields) - {"broker"}
-    broker = set(BrokerSettings.model_fields)
-    overridden: dict[str, str] = {}
-    for name, value in environ.items():
-        if not name.startswith(ENV_PREFIX):
-            continue
-        key = name[len(ENV_PREFIX) :].lower()
-        if key in top:
-            raw[key] = value
-            overridden[key] = name
-        elif key.startswith("broker_") and key[len("broker_") :] in broker:
-            table = raw.setdefault("broker", {})
-            if not isinstance(table, dict):
-                raise ConfigError(name, "broker", "the file's 'broker' is not a table")
-            table[key[len("broker_") :]] = value
-            overridden["broker." + key[len("broker_") :]] = name
-        else:
-            raise ConfigError(name, key, "unknown setting")
-    return overridden
-
-
-def _resolve_paths(raw: dict[str, Any], folder: Path) -> None:
-    for table, key in ((raw, "png_path"), (raw, "state_dir"), (raw.get("broker"), "password_file")):
-        if isinstance(table, dict) and isinstance(table.get(key), str):
-            table[key] = folder / Path(table[key]).expanduser()
+    settings = load_file_settings(NodeSettings, path, environ)
+    return _with_password(settings, str(path))
 
 
 def _with_password(settings: NodeSettings, source: str) -> NodeSettings:
@@ -279,19 +231,3 @@ def _with_password(settings: NodeSettings, source: str) -> NodeSettings:
         raise ConfigError(source, "broker.password_file", f"{file} is empty")
     broker = settings.broker.model_copy(update={"password": password})
     return settings.model_copy(update={"broker": broker})
-
-
-def _config_error(exc: ValidationError, source: str, overridden: Mapping[str, str]) -> ConfigError:
-    """The first validation error as a ConfigError; model-level messages start with their key."""
-    error = exc.errors()[0]
-    key = ".".join(str(part) for part in error["loc"])
-    problem = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        problem = "unknown setting"
-    elif error["type"] == "missing":
-        problem = "missing (required)"
-    elif not key:
-        key, _, problem = problem.partition(": ")
-    elif "password" not in key:
-        problem += f" (got {error['input']!r})"
-    return ConfigError(overridden.get(key, source), key or "(file)", problem)

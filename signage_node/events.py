@@ -87,6 +87,14 @@ class FrameShown:
 
 
 @dataclass(frozen=True)
+class PartFailed:
+    """Something unexpected was raised in ``part`` (the supervisor logged and counted it)."""
+
+    part: str
+    error: str
+
+
+@dataclass(frozen=True)
 class Wake:
     """Re-evaluate now (the clock may have moved); sent by :meth:`Node.wake`."""
 
@@ -103,5 +111,6 @@ NodeEvent = (
     | ButtonPressed
     | ButtonHeld
     | FrameShown
+    | PartFailed
     | Wake
 )

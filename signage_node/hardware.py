@@ -16,7 +16,9 @@ Pi, :class:`gpiozero.pins.mock.MockFactory` in tests and the demo, where
     factory.pin(5).drive_high()      # presses.get() == "press"
 
 gpiozero calls back on its own threads (and synchronously inside a mock pin's ``drive_*``);
-the callbacks given here must only queue an event.
+the callbacks given here must only queue an event. Nothing raised in them reaches gpiozero: the
+:class:`~signage_node.supervisor.Supervisor` logs and counts it (part ``button``), and the
+next press is handled as usual.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from enum import Enum
 from gpiozero import LED, Button
 
 from shared.clock import Clock
+from signage_node.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,9 @@ class DoorButton:
         debounce_s: float = 0.05,
         hold_s: float = 3.0,
         pin_factory: object | None = None,
+        supervisor: Supervisor | None = None,
     ) -> None:
+        self._supervisor = supervisor or Supervisor()
         self._on_press = on_press
         self._on_hold = on_hold
         self._clock = clock
@@ -63,9 +68,15 @@ class DoorButton:
         self._down = False
         self._last_release = float("-inf")
         self._button = Button(pin, pull_up=True, hold_time=hold_s, pin_factory=pin_factory)
-        self._button.when_pressed = self._pressed
-        self._button.when_released = self._released
-        self._button.when_held = self._held
+        self._button.when_pressed = self._guarded(self._pressed)
+        self._button.when_released = self._guarded(self._released)
+        self._button.when_held = self._guarded(self._held)
+
+    def _guarded(self, callback: Callable[[], None]) -> Callable[[], None]:
+        def guarded() -> None:
+            self._supervisor.call("button", callback)
+
+        return guarded
 
     def _pressed(self) -> None:
         with self._lock:

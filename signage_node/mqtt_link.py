@@ -4,8 +4,12 @@
 client id = node id, username = node id unless configured). paho's own loop thread reconnects
 (``connect_async``, ``loop_start``, ``reconnect_delay_set(1, 30)``) and calls back on that
 thread; the callbacks only decode a payload and hand an event to ``deliver`` (the node's queue).
-A payload that is not JSON, has another schema version or fails validation is logged with its
-topic and dropped.
+A payload that :func:`shared.wire.decode` refuses is logged with its topic, the reason and an
+excerpt, and dropped. No exception ever leaves a callback into paho (which would end its
+thread, and the door would never hear from the hub again): anything unexpected goes to the
+:class:`~signage_node.supervisor.Supervisor` (parts ``mqtt`` and ``outbox``), which logs and
+counts it, restarts the outbox's sending from the oldest event, and ends the node when a part
+keeps failing.
 
 Subscriptions (made in ``on_connect``, so they come back after every reconnect), all QoS 1:
 its room's ``state`` (and every room's while its session is full, for "also on now"; the node
@@ -45,6 +49,7 @@ from shared.wire import (
     SiteInfo,
     decode,
     encode,
+    excerpt,
 )
 from signage_node.config import NodeSettings
 from signage_node.events import (
@@ -59,6 +64,7 @@ from signage_node.events import (
     SnapshotArrived,
 )
 from signage_node.outbox import EventSender, Outbox
+from signage_node.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +106,7 @@ class NodeLink:
 
     ``deliver`` is called on paho's thread (and once from :meth:`start`'s caller) and must
     not block (put on a queue). ``outbox`` defaults to ``state_dir/outbox/`` (read at once).
+    ``supervisor`` hears of anything unexpected raised in a callback (default: its own).
     """
 
     def __init__(
@@ -109,7 +116,9 @@ class NodeLink:
         *,
         client_factory: ClientFactory = new_client,
         outbox: Outbox | None = None,
+        supervisor: Supervisor | None = None,
     ) -> None:
+        self._supervisor = supervisor or Supervisor()
         self._settings = settings
         self._topics = settings.topics
         self._deliver = deliver
@@ -117,7 +126,9 @@ class NodeLink:
         self._status = NodeStatus(node_id=settings.node_id, state="online")
         self._watched: frozenset[str] = self._room_topics(settings.room_id, all_rooms=False)
         self._client = client_factory(settings.node_id)
-        self._events = EventSender(outbox or Outbox.in_folder(settings.state_dir), self._send)
+        self._events = EventSender(
+            outbox if outbox is not None else Outbox.in_folder(settings.state_dir), self._send
+        )
         self._configure()
 
     def _configure(self) -> None:
@@ -166,7 +177,11 @@ class NodeLink:
     def publish_event(self, event: ButtonEvent) -> None:
         """Keep a button event in the outbox (on disk before this returns) and send it at QoS 1
         once the events before it are acknowledged. May block on the disk for a few ms."""
-        self._events.add(event)
+        self._outbox(lambda: self._events.add(event))
+
+    def _outbox(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the event sender; if it fails, send again from the oldest event."""
+        self._supervisor.call("outbox", action, restart=self._events.restart)
 
     def _send(self, event: ButtonEvent) -> int:
         topic = self._topics.node_events(self._settings.node_id)
@@ -212,6 +227,14 @@ class NodeLink:
         if reason_code.is_failure:
             log.warning("broker refused the connection: %s", reason_code)
             return
+
+        def connected() -> None:
+            self._connected(client)
+
+        self._supervisor.call("mqtt", connected, restart=connected)
+
+    def _connected(self, client: mqtt.Client) -> None:
+        """Subscribe, say "online", send the outbox again: after every connect."""
         node_id = self._settings.node_id
         with self._lock:
             rooms = sorted(self._watched)
@@ -228,7 +251,7 @@ class NodeLink:
             status = self._status.model_copy(update={"state": "online"})
         client.publish(self._status_topic, encode(status), qos=1, retain=True)
         log.info("connected to the broker as %s", node_id)
-        self._events.connected()
+        self._outbox(self._events.connected)
         self._deliver(LinkChanged(connected=True))
         ip = _socket_address(client)
         if ip is not None:
@@ -243,24 +266,29 @@ class NodeLink:
         properties: Any,
     ) -> None:
         log.info("disconnected from the broker: %s", reason_code)
-        self._events.disconnected()
-        self._deliver(LinkChanged(connected=False, reason=str(reason_code)))
+        self._outbox(self._events.disconnected)
+        self._supervisor.call(
+            "mqtt", lambda: self._deliver(LinkChanged(connected=False, reason=str(reason_code)))
+        )
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        payload = bytes(message.payload)
+        self._supervisor.call("mqtt", lambda: self._message(message))
+
+    def _message(self, message: mqtt.MQTTMessage) -> None:
+        payload, topic = bytes(message.payload), topic_of(message)
         event: NodeEvent | None
         try:
             if payload:
-                event = self._decode(message.topic, payload, bool(message.retain))
+                event = self._decode(topic, payload, bool(message.retain))
             else:
-                event = self._cleared(message.topic)
+                event = self._cleared(topic)
         except (PayloadError, TopicError) as exc:
-            log.warning("dropped a message on %s: %s", message.topic, exc)
+            log.warning("dropped a message on %s: %s; payload %s", topic, exc, excerpt(payload))
             return
         if event is not None:
             self._deliver(event)
         if isinstance(event, HubStatusArrived) and event.status.state == "online":
-            self._events.hub_seen()
+            self._outbox(self._events.hub_seen)
 
     def _on_publish(
         self,
@@ -270,7 +298,7 @@ class NodeLink:
         reason_code: ReasonCode,
         properties: Any,
     ) -> None:
-        self._events.acknowledged(mid, reason_code.value)
+        self._outbox(lambda: self._events.acknowledged(mid, reason_code.value))
 
     def _cleared(self, topic: str) -> NodeEvent | None:
         """The event for a retained topic that was cleared: only a room's state matters."""
@@ -300,6 +328,14 @@ class NodeLink:
             case m if m.kind == "node_cmd" and m.id == self._settings.node_id:
                 return CommandArrived(decode(NodeCommand, payload))
         raise TopicError(f"not a topic this node subscribes to: {topic!r}")
+
+
+def topic_of(message: mqtt.MQTTMessage) -> str:
+    """The message's topic, or a placeholder if it is not UTF-8 (paho decodes it on access)."""
+    try:
+        return message.topic
+    except UnicodeDecodeError:
+        return "(a topic that is not UTF-8)"
 
 
 def route_address(host: str, port: int) -> str | None:

@@ -20,11 +20,13 @@ are rare, and one round trip each costs nothing. What the PUBACK's reason code m
   dropped with an error in the log.
 
 On every (re)connect the sender starts again from the oldest event in the outbox, whatever was
-in flight before. Duplicates are therefore possible (a PUBACK lost to a disconnect, a removal
-that did not reach the disk before a power cut); the hub applies each ``event_id`` once. Loss is
-not, within two limits: the outbox holds at most :data:`MAX_EVENTS` events (one more drops the
-oldest, logged as an error), and an event the broker acknowledged while the hub was away lives
-in the broker's queue for the hub, which a broker killed before its autosave loses.
+in flight before; so does :meth:`EventSender.restart`, which the link calls after anything
+unexpected was raised while sending. Duplicates are therefore possible (a PUBACK lost to a
+disconnect, a removal that did not reach the disk before a power cut); the hub applies each
+``event_id`` once. Loss is not, within two limits: the outbox holds at most :data:`MAX_EVENTS`
+events (one more drops the oldest, logged as an error), and an event the broker acknowledged
+while the hub was away lives in the broker's queue for the hub, which a broker killed before
+its autosave loses.
 
 A file in the outbox that cannot be read or parsed is logged and deleted; what a crash in the
 middle of a write leaves (a hidden temporary file) is deleted.
@@ -220,6 +222,14 @@ class EventSender:
         unacknowledged messages was dropped, so that nothing older overtakes)."""
         with self._lock:
             self._online, self._hub_missing, self._in_flight = True, False, None
+            self._early.clear()
+        self._pump()
+
+    def restart(self) -> None:
+        """Forget the event in flight and send again from the oldest one, if the link is up
+        (after an unexpected failure left the sender in an unknown state)."""
+        with self._lock:
+            self._in_flight = None
             self._early.clear()
         self._pump()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from hub.db import Database
 from hub.mosquitto import BrokerError, BrokerFiles, MosquittoProcess, free_port
 
 HUB_USER = "hub"
@@ -18,6 +19,9 @@ HUB_USER = "hub"
 #: timed assertions, which fail at random on a shared 2-core machine (benchmarks measure time).
 settings.register_profile("openspaces", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("openspaces")
+
+#: A database unit of work opened inside another on one thread fails the test that does it.
+Database.strict_nesting = True
 
 
 @dataclass

@@ -133,11 +133,16 @@ keep_or_put() {
     fi
 }
 
-# make_venv EXTRA: the virtual environment with this project and its EXTRA dependencies.
+# make_venv EXTRA [LOCK]: the virtual environment with this project and its EXTRA dependencies,
+# at the versions pinned in LOCK (a file under requirements/, given to pip as constraints).
 make_venv() {
     local pip_args=()
     read -r -a pip_args <<<"$PIP_ARGS"
-    say "making the virtual environment $VENV (openspaces-doors[$1] from $SOURCE)"
+    if [ -n "${2:-}" ]; then
+        [ -f "$2" ] || die "the lock file $2 is missing"
+        pip_args+=(--constraint "$2")
+    fi
+    say "making the virtual environment $VENV (openspaces-doors[$1] from $SOURCE${2:+, pinned by $2})"
     make_dir /opt/openspaces 0755 root:root
     # System site packages: Debian's python3-lgpio (the Pi's GPIO) is used from there.
     "$PYTHON" -m venv --system-site-packages "$(at "$VENV")"
@@ -152,10 +157,6 @@ enable_unit() {
         return
     fi
     systemctl daemon-reload
-    # time-sync.target waits for the clock only when this service is enabled.
-    if systemctl list-unit-files systemd-time-wait-sync.service >/dev/null 2>&1; then
-        systemctl enable systemd-time-wait-sync.service
-    fi
     if [ "${2:-}" = start ]; then
         systemctl enable --now "$1"
     else

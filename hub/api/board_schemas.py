@@ -1,5 +1,6 @@
 """Bodies of the staff API for the board's frame (rooms, days, slots, blocks, announcements),
-the audit log and the ideas wall. Limits match the database columns and the wire format."""
+the audit log and the ideas wall. Limits match the database columns and the wire format, and
+count the text after :func:`shared.text.normalise`."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from hub.api.schemas import Body, Description, HostText, Title
 from hub.models import Announcement, AuditEntry, BlockedSlot, Day, Idea, Slot
+from shared.text import SingleLine
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Location = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-AnnouncementText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=280)
-]
+Name = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
+Location = Annotated[str, SingleLine, StringConstraints(max_length=120)]
+Label = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
+AnnouncementText = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=280)]
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 
 

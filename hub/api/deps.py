@@ -48,7 +48,7 @@ def optional_staff(
         if "authorization" in request.headers:
             raise _unauthorized("the Authorization header must be 'Bearer <staff token>'")
         return None
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         staff = staff_for_token(db, credentials.credentials)
     if staff is None:
         raise _unauthorized("that staff token is not valid")

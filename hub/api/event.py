@@ -54,7 +54,7 @@ class EventPublic(BaseModel):
 @router.get("/event", summary="The event", responses=errors(404))
 def get_event(hub: HubDep) -> EventPublic:
     """The event's name, time zone, hashtag and address; 404 before staff have set it up."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         event = repo.find_event(db)
         if event is None:
             raise NotFoundError(
@@ -70,7 +70,7 @@ def get_event(hub: HubDep) -> EventPublic:
 )
 def put_event(body: EventPut, hub: HubDep, staff: StaffDep, response: Response) -> EventPublic:
     """Create the event (201) or change it (200); republishes ``site`` and every room."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         existed = repo.find_event(db) is not None
     hashtag = None if body.hashtag is None else "#" + body.hashtag.removeprefix("#")
     event = changes.save_event(

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/ideas", tags=["ideas"], responses=errors(400,
 @router.get("", summary="List ideas")
 def list_ideas(hub: HubDep) -> list[IdeaOut]:
     """Every idea, newest first; ``session_id`` is set once someone hosts it."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return [IdeaOut.of(idea) for idea in ideas_repo.list_ideas(db)]
 
 
@@ -44,7 +44,7 @@ def host_idea(
 ) -> SessionCreated:
     """Take the idea up as its host: it becomes a card in a free slot."""
     actor = PUBLIC if staff is None else Actor.token(staff.name)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         idea = ideas_repo.get_idea(db, idea_id)
         text = CardText(
             body.title or idea.title,

@@ -54,7 +54,7 @@ def add_room(body: RoomCreate, hub: HubDep, staff: StaffDep) -> RoomPublic:
 @router.patch("/rooms/{room_id}", summary="Edit a room (staff)", responses=errors(401, 404))
 def edit_room(room_id: str, body: RoomUpdate, hub: HubDep, staff: StaffDep) -> RoomPublic:
     """Change the fields sent (``capacity: null`` = unknown, ``location: ""`` = none)."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         current = RoomPublic.of(repo.get_room(db, room_id))
     sent = body.model_fields_set
     room = changes.edit_room(
@@ -82,7 +82,7 @@ def remove_room(room_id: str, hub: HubDep, staff: StaffDep) -> Response:
 @router.get("/days", summary="List days")
 def list_days(hub: HubDep) -> list[DayPublic]:
     """The event's days, each with its slot ids in time order."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         slots = repo.list_slots(db)
         return [DayPublic.of(day, slots) for day in repo.list_days(db)]
 
@@ -99,7 +99,7 @@ def add_day(body: DayCreate, hub: HubDep, staff: StaffDep) -> list[SlotPublic]:
         raise InvalidError("last_hour must be after first_hour")
     slots = changes.add_day(hub, Actor.token(staff.name), body.date, body.first_hour,
                             body.last_hour)  # fmt: skip
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return [SlotPublic.of(repo.get_slot(db, s.id), []) for s in slots]
 
 
@@ -112,7 +112,7 @@ def add_day(body: DayCreate, hub: HubDep, staff: StaffDep) -> list[SlotPublic]:
 def add_slot(body: SlotCreate, hub: HubDep, staff: StaffDep) -> SlotPublic:
     """Add one one-hour slot starting at ``start``."""
     slot = changes.add_slot(hub, Actor.token(staff.name), body.start)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return SlotPublic.of(repo.get_slot(db, slot.id), [])
 
 
@@ -131,7 +131,7 @@ def remove_slot(slot_id: PathId, hub: HubDep, staff: StaffDep) -> Response:
 @router.get("/blocks", summary="List blocked slots")
 def list_blocks(hub: HubDep) -> list[BlockOut]:
     """Every room+slot taken by another event."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return [BlockOut.of(block) for block in repo.list_blocks(db)]
 
 
@@ -163,7 +163,7 @@ def remove_block(block_id: PathId, hub: HubDep, staff: StaffDep) -> Response:
 def list_announcements(hub: HubDep) -> list[AnnouncementOut]:
     """The announcements in force now (site-wide and per room)."""
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         found = layout.list_announcements(db)
         return [AnnouncementOut.of(a) for a in found if a.expires_at is None or a.expires_at > now]
 
@@ -202,6 +202,6 @@ def audit_log(
     before_id: Annotated[int | None, Query(ge=1, description="older than this entry")] = None,
 ) -> list[AuditOut]:
     """Every change, newest first: who, what, when, and the state before and after."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         entries = audit.list_entries(db, limit=limit, before_id=before_id)
         return [AuditOut.of(entry) for entry in entries]

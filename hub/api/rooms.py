@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
 from hub import repository as repo
 from hub.api.deps import HubDep
@@ -18,13 +19,30 @@ from shared.render import NodeContext, get_panel, render_door
 from shared.render.suggestions import also_on_now
 from shared.wire import RoomSnapshot
 
+
+def _on_the_calendar(moment: datetime) -> datetime:
+    """A time the door could show: in UTC, a day inside the years 2 to 9998 (so that any time
+    zone's date of it, and the day around it, exist)."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise ValueError("the time must be between the years 2 and 9998")
+    return moment
+
+
+EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+Moment = Annotated[AwareDatetime, AfterValidator(_on_the_calendar)]
+
 router = APIRouter(prefix="/api/v1/rooms", tags=["rooms"], responses=errors(422))
 
 
 @router.get("", summary="List rooms")
 def list_rooms(hub: HubDep) -> list[RoomPublic]:
     """Every room, in board order."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return [RoomPublic.of(room) for room in repo.list_rooms(db)]
 
 
@@ -44,7 +62,7 @@ def door_png(
     room_id: str,
     hub: HubDep,
     panel: Annotated[str, Query(description="a panel id from `openspaces panels`")],
-    at: Annotated[AwareDatetime | None, Query(description="ISO-8601 time; default now")] = None,
+    at: Annotated[Moment | None, Query(description="ISO-8601 time; default now")] = None,
 ) -> Response:
     """The frame the room's door shows at ``at`` on ``panel``: the same pixels as the node's.
 
@@ -55,7 +73,7 @@ def door_png(
         chosen = get_panel(panel)
     except ConfigError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, exc.problem) from None
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         repo.get_room(db, room_id)
         payloads = {row.room_id: row.payload for row in repo.stored_snapshots(db)}
     if room_id not in payloads:

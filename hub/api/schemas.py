@@ -2,7 +2,8 @@
 
 Field limits stay within the wire format's (``shared.wire``), so anything the API accepts can
 go into a snapshot: title ≤ 120, description ≤ 1000, host name and handle ≤ 80 characters.
-Text is stripped of surrounding whitespace before the limits apply.
+Text is normalised first (:func:`shared.text.normalise`: no control characters, escape
+sequences or bidi overrides; line breaks kept only in the description), then the limits apply.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hub.models import Room, Session, Slot
 from hub.snapshots import Links
+from shared.text import MultiLine, SingleLine
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-HostText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+Title = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
+Description = Annotated[str, MultiLine, StringConstraints(max_length=1000)]
+HostText = Annotated[str, SingleLine, StringConstraints(max_length=80)]
 #: A row id in a body (PostgreSQL ``integer`` range), so a huge number is a 422, not a crash.
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -70,7 +72,8 @@ class SessionCreate(Body):
 
 
 class SessionUpdate(Body):
-    """Only the fields sent change. ``room_id``/``slot_id`` move; ``status`` cancels/restores."""
+    """Only the fields sent change. ``room_id``/``slot_id`` move; ``status`` cancels/restores;
+    ``locked`` (staff only) puts a moderation hold on the card, or lifts it."""
 
     title: Title | None = None
     description: Description | None = None
@@ -79,6 +82,7 @@ class SessionUpdate(Body):
     room_id: str | None = None
     slot_id: RowId | None = None
     status: Literal["scheduled", "cancelled"] | None = None
+    locked: bool | None = None
 
 
 class FullUpdate(Body):
@@ -97,6 +101,11 @@ class SessionPublic(BaseModel):
     host_handle: str
     full: bool
     status: str
+    moderated: Literal["cancelled", "moved", "locked"] | None = Field(
+        default=None,
+        description="set once staff cancel, move or lock the card: its edit link may then "
+        "only withdraw it",
+    )
     url: str
     created_at: datetime
     updated_at: datetime
@@ -108,8 +117,8 @@ class SessionPublic(BaseModel):
             start=session.slot.start, end=session.slot.end, title=session.title,
             description=session.description, host_name=session.host_name,
             host_handle=session.host_handle, full=session.full, status=session.status,
-            url=links.session(session.id), created_at=session.created_at,
-            updated_at=session.updated_at,
+            moderated=session.moderated, url=links.session(session.id),
+            created_at=session.created_at, updated_at=session.updated_at,
         )  # fmt: skip
 
 

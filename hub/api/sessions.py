@@ -31,14 +31,14 @@ def list_sessions(
     hub: HubDep, room_id: Annotated[str | None, Query()] = None
 ) -> list[SessionPublic]:
     """Every session (scheduled and cancelled) in slot order, optionally of one room."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return [SessionPublic.of(s, hub.links) for s in repo.list_sessions(db, room_id)]
 
 
 @router.get("/{session_id}", summary="Get one session", responses=errors(404))
 def get_session(session_id: PathId, hub: HubDep) -> SessionPublic:
     """The session, scheduled or cancelled."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return SessionPublic.of(repo.get_session(db, session_id), hub.links)
 
 
@@ -68,7 +68,9 @@ def create_session(
 def update_session(
     session_id: PathId, body: SessionUpdate, hub: HubDep, staff: OptionalStaff, token: EditTokenDep
 ) -> SessionPublic:
-    """Edit fields, move (``room_id``/``slot_id``), cancel or restore (``status``)."""
+    """Edit fields, move (``room_id``/``slot_id``), cancel or restore (``status``); staff may
+    ``locked`` the card. Once staff cancel, move or lock it, its edit token may only withdraw
+    it (``{"status": "cancelled"}``): anything else is a 409 saying why."""
     actor = _authorized(hub, session_id, staff, token)
     change = SessionChange(**body.model_dump())
     return SessionPublic.of(changes.update_session(hub, actor, session_id, change), hub.links)
@@ -107,7 +109,7 @@ def _authorized(hub: Hub, session_id: int, staff: StaffToken | None, token: str 
     """Who may change the session: staff, or a holder of its edit token; else 401/403."""
     if staff is not None:
         return Actor.token(staff.name)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         session = repo.get_session(db, session_id)
         if token is not None and repo.edit_token_matches(session, token):
             return HOST

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/slots", tags=["slots"])
 @router.get("", summary="List slots")
 def list_slots(hub: HubDep) -> list[SlotPublic]:
     """Every slot in time order; ``start``/``end`` are UTC, ``day`` is the event's local day."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         blocked: dict[int, list[BlockPublic]] = defaultdict(list)
         for block in repo.list_blocks(db):
             blocked[block.slot_id].append(BlockPublic(room_id=block.room_id, label=block.label))

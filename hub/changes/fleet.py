@@ -58,7 +58,7 @@ def identify_node(
     queued: a late identify only confuses). :class:`~hub.errors.NotFoundError` for an unknown
     node.
     """
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         repo.get_node(db, node_id)
     command = wire.NodeCommand(
         id=uuid.uuid4().hex, command="identify", issued_at=hub.clock.now(), duration_s=duration_s

@@ -7,6 +7,7 @@ content really changed.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from hub import repository as repo
@@ -18,9 +19,12 @@ from hub.audit import (
     room_state,
     slot_state,
 )
+from hub.changes.fleet import node_state
 from hub.models import Announcement, BlockedSlot, Room, Slot
 from hub.repo import layout
 from hub.runtime import Hub
+
+log = logging.getLogger(__name__)
 
 
 def add_room(
@@ -52,12 +56,28 @@ def edit_room(
     return room
 
 
-def remove_room(hub: Hub, actor: Actor, room_id: str) -> None:
+def remove_room(hub: Hub, actor: Actor, room_id: str) -> list[str]:
+    """Remove a room without sessions; return the doors that showed it, now unassigned.
+
+    Their configs go out first (the doors say "Not assigned"), then the room's retained state
+    is emptied on the broker, then the other rooms follow (their "also on now" and notices).
+    """
     with hub.database.transaction() as db:
+        now = hub.clock.now()
+        doors = [node for node in repo.list_nodes(db) if node.room_id == room_id]
+        for node in doors:
+            before = node_state(node)
+            repo.assign_node(db, node.node_id, None)
+            record(db, actor, "node.assign", f"node {node.node_id}", before, node_state(node), now)
         room = layout.remove_room(db, room_id)
-        record(db, actor, "room.remove", f"room {room_id}", room_state(room), None,
-               hub.clock.now())  # fmt: skip
+        record(db, actor, "room.remove", f"room {room_id}", room_state(room), None, now)
+        door_ids = [node.node_id for node in doors]
+    log.info("room %s removed by %s; doors now unassigned: %s", room_id, actor.label,
+             ", ".join(door_ids) or "none")  # fmt: skip
+    hub.publisher.publish_node_configs(door_ids)
+    hub.publisher.clear_rooms([room_id])
     hub.publisher.publish_all_rooms()
+    return door_ids
 
 
 def add_day(hub: Hub, actor: Actor, day: date, first_hour: int, last_hour: int) -> list[Slot]:

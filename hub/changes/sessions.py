@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from hub import repository as repo
 from hub.audit import Actor, record, session_state
-from hub.errors import ConflictError
-from hub.models import SCHEDULED, Session
+from hub.errors import ConflictError, InvalidError
+from hub.models import CANCELLED, SCHEDULED, Session
 from hub.repo import ideas as ideas_repo
 from hub.runtime import Hub
 
@@ -26,7 +26,8 @@ class CardText:
 
 @dataclass(frozen=True)
 class SessionChange:
-    """A change to a card; ``None`` leaves a field alone. ``status`` cancels or restores."""
+    """A change to a card; ``None`` leaves a field alone. ``status`` cancels or restores;
+    ``locked`` (staff only) puts a moderation hold on the card or lifts it."""
 
     title: str | None = None
     description: str | None = None
@@ -35,6 +36,11 @@ class SessionChange:
     room_id: str | None = None
     slot_id: int | None = None
     status: str | None = None
+    locked: bool | None = None
+
+    @property
+    def moves(self) -> bool:
+        return self.room_id is not None or self.slot_id is not None
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,16 @@ def add_card(
 
 def update_session(hub: Hub, actor: Actor, session_id: int, change: SessionChange) -> Session:
     """Edit text, move (``room_id``/``slot_id``; the old place says "Moved to …"), cancel or
-    restore, in that order; people who are not staff cannot move into a slot that is over."""
+    restore, in that order; people who are not staff cannot move into a slot that is over.
+
+    Moderation holds: when staff cancel, move or lock the card it is marked ``moderated``, and
+    from then on anyone else (its edit link) may only withdraw it: any other change is a
+    :class:`ConflictError` that says why. Only staff may lock or unlock.
+    """
     with hub.database.transaction() as db:
         session = repo.get_session(db, session_id)
+        if not actor.is_staff:
+            require_not_held(session, change)
         before, old_room = session_state(session), session.room_id
         if change.status == SCHEDULED:
             repo.restore_session(db, session_id)
@@ -90,6 +103,8 @@ def update_session(hub: Hub, actor: Actor, session_id: int, change: SessionChang
         if change.status == "cancelled":
             repo.cancel_session(db, session_id)
         session = _loaded(repo.get_session(db, session_id))
+        if actor.is_staff:
+            _hold(session, before, change)
         after = session_state(session)
         if after != before:
             record(db, actor, _action(before, after), f"session {session_id}", before, after,
@@ -99,9 +114,13 @@ def update_session(hub: Hub, actor: Actor, session_id: int, change: SessionChang
 
 
 def delete_session(hub: Hub, actor: Actor, session_id: int) -> None:
-    """Remove the card entirely (cancel it instead to leave "cancelled" on the door)."""
+    """Remove the card entirely (cancel it instead to leave "cancelled" on the door). A card
+    under a moderation hold can be removed by staff only (:class:`ConflictError`)."""
     with hub.database.transaction() as db:
-        before = session_state(repo.get_session(db, session_id))
+        session = repo.get_session(db, session_id)
+        if not actor.is_staff and session.moderated is not None:
+            raise ConflictError(held_message(session))
+        before = session_state(session)
         room_id = repo.delete_session(db, session_id)
         record(db, actor, "session.delete", f"session {session_id}", before, None,
                hub.clock.now())  # fmt: skip
@@ -119,6 +138,39 @@ def set_full(hub: Hub, actor: Actor, session_id: int, full: bool) -> Session:
                    hub.clock.now())  # fmt: skip
     hub.publisher.publish_rooms([session.room_id])
     return session
+
+
+HELD = (
+    "Staff have {what} this card, so its edit link can no longer change, move or restore it. "
+    "Ask the Open Spaces staff if something should change."
+)
+_WHAT = {"cancelled": "cancelled", "moved": "moved", "locked": "locked"}
+
+
+def require_not_held(session: Session, change: SessionChange) -> None:
+    """:class:`ConflictError` if a moderation hold forbids ``change`` to someone not staff
+    (withdrawing, i.e. cancelling, stays allowed); :class:`InvalidError` for ``locked``."""
+    if change.locked is not None:
+        raise InvalidError("only staff can lock or unlock a card")
+    withdraw_only = change == SessionChange(status=CANCELLED)
+    if session.moderated is not None and not withdraw_only:
+        raise ConflictError(held_message(session))
+
+
+def held_message(session: Session) -> str:
+    """Why the host's edit link cannot change the card (for the page and the API)."""
+    return HELD.format(what=_WHAT.get(session.moderated or "", "locked"))
+
+
+def _hold(session: Session, before: dict[str, object], change: SessionChange) -> None:
+    """Record a staff moderation: a cancel, a move, or an explicit lock (``locked=False``
+    lifts any hold)."""
+    if change.locked is not None:
+        session.moderated = "locked" if change.locked else None
+    elif session.status == CANCELLED and before["status"] != CANCELLED:
+        session.moderated = "cancelled"
+    elif (before["room_id"], before["slot_id"]) != (session.room_id, session.slot_id):
+        session.moderated = "moved"
 
 
 def require_not_over(db: DbSession, hub: Hub, slot_id: int) -> None:
@@ -139,4 +191,6 @@ def _action(before: dict[str, object], after: dict[str, object]) -> str:
         return "session.cancel" if after["status"] == "cancelled" else "session.restore"
     if (before["room_id"], before["slot_id"]) != (after["room_id"], after["slot_id"]):
         return "session.move"
+    if before["moderated"] != after["moderated"] and after["moderated"] in ("locked", None):
+        return "session.lock" if after["moderated"] else "session.unlock"
     return "session.edit"

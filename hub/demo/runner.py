@@ -34,6 +34,8 @@ from hub.demo.sample import sample_plan
 from hub.demo.seed import register_nodes, seed
 from hub.demo.simulator import DoorSimulator, SimulatedDoor
 from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
+from hub.private_files import write_private
+from hub.serving import uvicorn_config
 from hub.settings import BrokerSettings, HubSettings
 from hub.staff import set_staff_password
 from shared.clock import SystemClock
@@ -162,9 +164,7 @@ class Demo:
                 set_staff_password(db, STAFF_USER, self.staff_password)
         finally:
             database.dispose()
-        config = uvicorn.Config(
-            create_app(settings), host=HOST, port=self.options.port, log_level="warning"
-        )
+        config = uvicorn_config(create_app(settings), settings, log_level="warning")
         self.server = uvicorn.Server(config)
         self.server_thread = threading.Thread(target=self.server.run, name="hub-http")
         self.server_thread.start()
@@ -233,7 +233,7 @@ class Demo:
                 for n in self.nodes
             ],
         }  # fmt: skip
-        (out / "demo.json").write_text(json.dumps(self.info, indent=2) + "\n")
+        write_private(out / "demo.json", json.dumps(self.info, indent=2) + "\n")
 
     def wait_for_frames(self, timeout: float = 30.0) -> bool:
         """Wait until every door has applied a snapshot from the hub and drawn it."""

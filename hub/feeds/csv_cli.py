@@ -68,7 +68,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     database = open_database(load_settings(args.config, os.environ).database_url)
     try:
-        with database.transaction() as db:
+        with database.reading() as db:
             text = export_sessions(load_board(db))
     finally:
         database.dispose()

@@ -50,7 +50,7 @@ class ImportRefused(BaseModel):
 )
 def export_csv(hub: HubDep, staff: StaffDep) -> Response:
     """Scheduled and cancelled sessions, in slot order; columns in docs/feeds.md."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         text = export_sessions(load_board(db))
     return Response(
         text.encode("utf-8"), media_type=CSV_TYPE,

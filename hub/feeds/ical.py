@@ -30,6 +30,7 @@ def build_calendar(
     board: Board, links: Links, sessions: Iterable[BoardSession], title: str
 ) -> icalendar.Calendar:
     """A calendar named ``title`` with one ``VEVENT`` per session in ``sessions``."""
+    title = one_line(title)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -87,13 +88,20 @@ def _vevent(
     event.add("last-modified", session.updated_at)
     event.add("dtstart", session.start.astimezone(zone))
     event.add("dtend", session.end.astimezone(zone))
-    event.add("summary", f"Cancelled: {session.title}" if cancelled else session.title)
-    event.add("description", _description(session, links))
-    event.add("location", place)
+    title = one_line(session.title)
+    event.add("summary", f"Cancelled: {title}" if cancelled else title)
+    event.add("description", "\n".join(_description(session, links).splitlines()))
+    event.add("location", one_line(place))
     event.add("url", links.session(session.id))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("categories", [CATEGORY])
     return event
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (line breaks, tabs, CR) made one space: for
+    properties that are one line (titles, places), whatever a host typed."""
+    return " ".join(text.split())
 
 
 def _description(session: BoardSession, links: Links) -> str:

@@ -53,7 +53,7 @@ def _validators(request: Request) -> FeedValidators:
 
 
 def _board(hub: Hub) -> Board:
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return load_board(db)
 
 
@@ -123,7 +123,7 @@ def session_ics(session_id: SessionId, request: Request, hub: HubDep) -> Respons
 def list_room_states(request: Request, hub: HubDep) -> Response:
     """Every room with ``state`` "1" if the session on now is full, else "0" (FOSDEM shape)."""
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         states = build_room_states(board_rooms(db), full_rooms_at(db, now))
     body = b"[" + b",".join(state.model_dump_json().encode() for state in states) + b"]"
     return feed_response(request, _validators(request), now, body, "application/json")

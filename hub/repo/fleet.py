@@ -32,10 +32,11 @@ def record_node_status(
     online: bool,
     status_json: str,
     seen_at: datetime,
-    room_id: str | None = None,
     panel: str | None = None,
 ) -> Node:
     """Store what a node reported. An unknown node is created (the worker asks first).
+
+    A report never assigns: the node's room is the hub's to set (:func:`assign_node`).
 
     ``last_seen`` becomes ``seen_at``, except for an ``offline`` status of a node already
     offline (the broker's retained copy, redelivered when the hub reconnects): it keeps the
@@ -46,8 +47,6 @@ def record_node_status(
         node.last_seen = seen_at
     node.online = online
     node.last_status = status_json
-    if node.room_id is None and room_id is not None and db.get(Room, room_id) is not None:
-        node.room_id = room_id
     if panel is not None:
         node.panel = panel
     db.flush()

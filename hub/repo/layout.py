@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import ConflictError, NotFoundError
-from hub.models import Announcement, BlockedSlot, Day, Room, Session, Slot
+from hub.models import Announcement, AuditEntry, BlockedSlot, Day, Room, Session, Slot
 from hub.repo.schedule import describe_slot, get_room, get_slot
 
 
@@ -50,6 +50,19 @@ def remove_room(db: DbSession, room_id: str) -> Room:
     db.delete(room)
     db.flush()
     return room
+
+
+def room_exists(db: DbSession, room_id: str) -> bool:
+    return db.get(Room, room_id) is not None
+
+
+def removed_room_ids(db: DbSession) -> list[str]:
+    """The rooms the audit log records as removed (``room.remove`` on ``room {id}``) that do
+    not exist now, sorted: whose retained state the broker must not keep."""
+    targets = db.scalars(select(AuditEntry.target).where(AuditEntry.action == "room.remove"))
+    removed = {target.removeprefix("room ") for target in targets}
+    existing = set(db.scalars(select(Room.id).where(Room.id.in_(removed))))
+    return sorted(removed - existing)
 
 
 def remove_slot(db: DbSession, slot_id: int) -> Slot:

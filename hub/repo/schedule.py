@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -18,6 +18,7 @@ from hub.errors import ConflictError, InvalidError, NotFoundError
 from hub.models import SCHEDULED, BlockedSlot, Day, Event, Room, Session, Slot
 from shared.errors import TopicError
 from shared.topics import check_id
+from shared.wire import zone_named
 
 SLOT_LENGTH = timedelta(hours=1)
 
@@ -93,9 +94,9 @@ def get_event(db: DbSession) -> Event:
 def zone_of(timezone: str) -> ZoneInfo:
     """The IANA zone named ``timezone``; :class:`InvalidError` if there is none."""
     try:
-        return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
-        raise InvalidError(f"unknown time zone {timezone!r}") from None
+        return zone_named(timezone)
+    except ValueError:
+        raise InvalidError(f"unknown time zone {timezone[:64]!r}") from None
 
 
 def add_day(db: DbSession, day: date, first_hour: int, last_hour: int) -> list[Slot]:

@@ -40,10 +40,10 @@ def board(
     """The board for one day (today, or the next event day, unless ``day`` names one)."""
     hub = hub_of(request)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
-        if repo.find_event(db) is None:
-            return render(request, "empty.html", {"title": "The board"})
-        data = load_board(db, hub.links, now)
+    with hub.database.reading() as db:
+        data = load_board(db, hub.links, now) if repo.find_event(db) is not None else None
+    if data is None:
+        return render(request, "empty.html", {"title": "The board"})
     grid = day_grid(data, now, day)
     return render(request, "board.html", {
         "title": "The board", "grid": grid, "rooms": data.rooms, "zone": data.zone,
@@ -58,7 +58,7 @@ def room_page(
     """What the room's door shows (the same frame the node draws), and its whole schedule."""
     hub = hub_of(request)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         room = repo.get_room(db, room_id)
         data = load_board(db, hub.links, now)
         panels = [n.panel for n in fleet.list_nodes(db) if n.room_id == room_id and n.panel]
@@ -77,7 +77,7 @@ def session_page(request: Request, session_id: int) -> Response:
     """A session: when and where, host, full now or not, add to calendar, share text."""
     hub = hub_of(request)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         session = repo.get_session(db, session_id)
         event = repo.get_event(db)
         zone = repo.zone_of(event.timezone)

@@ -5,6 +5,13 @@
 the private edit link ``/sessions/{id}/edit?token=…``. There the host edits the card, marks it
 full or not, or withdraws it (the door then says "cancelled" and the slot is free again). A
 form with a mistake comes back with the typed text kept and the problem named.
+
+The edit link's token never stays in an address: opening the link puts it in a cookie
+(HttpOnly, SameSite=Strict, only sent to ``/sessions/{id}/edit``) and moves the browser on to
+the clean ``/sessions/{id}/edit``, which reads the cookie. The move is a tiny page that
+refreshes itself rather than an HTTP redirect: a link followed from another site (a mail, a
+chat) would otherwise arrive without the Strict cookie. The link keeps working, so it can be
+shared with a co-host; each browser that opens it gets its own cookie.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from hub.web.pages import (
     render,
     status_of,
 )
-from hub.web.security import FormDep, get_viewer
+from hub.web.security import FormDep, get_viewer, secure_cookies
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -69,19 +76,30 @@ def add_card(request: Request, form: FormDep) -> Response:
     })  # fmt: skip
 
 
+EDIT_COOKIE = "openspaces_edit"
+#: How long a browser keeps a card's edit cookie (the link itself does not expire).
+EDIT_COOKIE_DAYS = 30
+
+
 @router.get("/sessions/{session_id:int}/edit")
-def edit_form(request: Request, session_id: int, token: Annotated[str, Query()] = "") -> Response:
-    """The host's private page for the card (the token is the edit link's)."""
+def edit_form(
+    request: Request, session_id: int, token: Annotated[str | None, Query()] = None
+) -> Response:
+    """The host's private page for the card; opening the edit link (``?token=``) first trades
+    the token for the card's edit cookie (see the module docstring)."""
+    if token is not None:
+        _check_token(request, session_id, token)
+        return _exchange(request, session_id, token)
+    token = _edit_cookie(request)
     session = _check_token(request, session_id, token)
     values = {k: getattr(session, k) for k in ("title", "description", "host_name", "host_handle")}
-    return _edit(request, session_id, token, values, {})
+    return _edit(request, session_id, values, {})
 
 
 @router.post("/sessions/{session_id:int}/edit")
 def edit_card(request: Request, session_id: int, form: FormDep) -> Response:
     """Save the card's text, mark it full / not full, or withdraw it (``action`` field)."""
-    token = form.get("token", "")
-    _check_token(request, session_id, token)
+    _check_token(request, session_id, _edit_cookie(request))
     hub, action = hub_of(request), form.get("action", "save")
     try:
         if action == "withdraw":
@@ -91,24 +109,38 @@ def edit_card(request: Request, session_id: int, form: FormDep) -> Response:
         else:
             card, errors = form_errors(CardForm, form)
             if card is None:
-                return _edit(request, session_id, token, form, errors, 422)
+                return _edit(request, session_id, form, errors, 422)
             text = card.text()
             changes.update_session(hub, HOST, session_id, changes.SessionChange(
                 title=text.title, description=text.description, host_name=text.host_name,
                 host_handle=text.host_handle,
             ))  # fmt: skip
     except HubError as exc:
-        return _edit(request, session_id, token, form, {"form": str(exc)}, status_of(exc))
-    return RedirectResponse(
-        f"/sessions/{session_id}/edit?token={token}&done={action}", status.HTTP_303_SEE_OTHER
-    )
+        return _edit(request, session_id, form, {"form": str(exc)}, status_of(exc))
+    return RedirectResponse(f"/sessions/{session_id}/edit?done={action}", status.HTTP_303_SEE_OTHER)
+
+
+def _exchange(request: Request, session_id: int, token: str) -> Response:
+    """Set the card's edit cookie and move on to the clean address (a same-site navigation)."""
+    clean = f"/sessions/{session_id}/edit"
+    response = render(request, "edit_open.html", {"title": "Opening your card", "target": clean})
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.set_cookie(
+        EDIT_COOKIE, token, max_age=EDIT_COOKIE_DAYS * 24 * 3600, path=clean, httponly=True,
+        samesite="strict", secure=secure_cookies(hub_of(request)),
+    )  # fmt: skip
+    return response
+
+
+def _edit_cookie(request: Request) -> str:
+    return request.cookies.get(EDIT_COOKIE, "")
 
 
 def _form(
     request: Request, values: dict[str, str], errors: dict[str, str], code: int = 200
 ) -> Response:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         places = free_places(db, hub.clock.now())
     chosen = values.get("place", "")
     taken = bool(chosen) and chosen not in {p.value for p in places} and "place" not in errors
@@ -120,29 +152,29 @@ def _form(
 
 
 def _edit(
-    request: Request, session_id: int, token: str, values: Any, errors: dict[str, str],
-    code: int = 200,
-) -> Response:  # fmt: skip
+    request: Request, session_id: int, values: Any, errors: dict[str, str], code: int = 200
+) -> Response:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         session = repo.get_session(db, session_id)
         zone = repo.zone_of(repo.get_event(db).timezone)
         room, start = session.room, session.slot.start.astimezone(zone)
     done = request.query_params.get("done")
+    held = changes.held_message(session) if session.moderated else None
     return render(request, "edit.html", {
         "title": "Edit your card", "session": session, "room": room, "start": start,
-        "token": token, "values": values, "errors": errors, "done": done,
+        "values": values, "errors": errors, "done": done, "held": held,
     }, status_code=code)  # fmt: skip
 
 
 def _check_token(request: Request, session_id: int, token: str) -> Session:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         session = repo.get_session(db, session_id)
         if not token or not repo.edit_token_matches(session, token):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                "This edit link is not valid for this card. Use the whole link you were given "
-                "when you added it.",
+                "This edit link is not valid for this card. Open the whole link you were "
+                "given when you added it (this browser needs cookies for this site).",
             )
         return session

@@ -1,7 +1,9 @@
-"""What the public forms accept: the same limits as the API (:mod:`hub.api.schemas`)."""
+"""What the public forms accept: the same normalised text and limits as the API
+(:mod:`hub.api.schemas`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -71,6 +73,6 @@ def free_places(db: DbSession, now: datetime) -> list[Place]:
 def parse_place(value: str) -> tuple[str, int] | None:
     """``"room-a|7"`` → ``("room-a", 7)``; None when it is not of that shape."""
     room_id, _, slot = value.partition("|")
-    if not room_id or not slot.isdigit():
+    if not room_id or not re.fullmatch("[0-9]{1,9}", slot):
         return None
     return room_id, int(slot)

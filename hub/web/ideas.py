@@ -51,7 +51,7 @@ def post_idea(request: Request, form: FormDep) -> Response:
 @router.get("/ideas/{idea_id:int}/host")
 def host_form(request: Request, idea_id: int) -> Response:
     """Take the idea up: choose a free slot, say who hosts (title and text can be adjusted)."""
-    with hub_of(request).database.transaction() as db:
+    with hub_of(request).database.reading() as db:
         idea = ideas_repo.get_idea(db, idea_id)
         values = {"title": idea.title, "description": idea.description, "place": ""}
     return _host(request, idea_id, values, {})
@@ -88,7 +88,7 @@ def remove_idea(request: Request, idea_id: int, viewer: StaffViewer, form: FormD
 
 
 def _wall(request: Request, values: Any, errors: dict[str, str], code: int = 200) -> Response:
-    with hub_of(request).database.transaction() as db:
+    with hub_of(request).database.reading() as db:
         ideas = ideas_repo.list_ideas(db)
         rows = [(idea, idea.session) for idea in ideas]
     return render(request, "ideas.html", {
@@ -102,7 +102,7 @@ def _host(
     request: Request, idea_id: int, values: Any, errors: dict[str, str], code: int = 200
 ) -> Response:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         idea = ideas_repo.get_idea(db, idea_id)
         places = free_places(db, hub.clock.now())
     return render(request, "host_idea.html", {

@@ -60,7 +60,7 @@ def render(
     hub = hub_of(request)
     viewer: Viewer = get_viewer(request, hub)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         event = repo.find_event(db)
         notices = [a.text for a in repo.active_announcements(db, now)] if event else []
     page: dict[str, Any] = {
@@ -140,7 +140,24 @@ class SlugConvertor(Convertor[str]):
         return value
 
 
+class RowIdConvertor(Convertor[int]):
+    """``{id:int}`` in page routes: at most 10 digits (a longer one does not match the route:
+    a 404 page), so no id reaches the database as a number it cannot hold (past ``integer``,
+    :mod:`hub.sql_guard` answers 422). Replaces Starlette's unbounded ``int`` for the hub."""
+
+    regex = "[0-9]{1,10}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        if not 0 <= value < 10**10:
+            raise ValueError(f"{value} is not a row id")
+        return str(value)
+
+
 register_url_convertor("slug", SlugConvertor())
+register_url_convertor("int", RowIdConvertor())
 
 Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
 

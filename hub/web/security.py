@@ -63,7 +63,7 @@ def _staff_viewer(request: Request, hub: Hub) -> Viewer | None:
     cookie = request.cookies.get(STAFF_COOKIE)
     if not cookie:
         return None
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         login = login_for_cookie(db, cookie, hub.clock.now())
         if login is None:
             return None

@@ -2,7 +2,9 @@
 
 The page reads :func:`hub.fleet.read_fleet` (the same rule as ``GET /api/v1/nodes`` and
 ``/metrics``): online or offline since when, whether the frame on the glass is the one the hub
-expects, a preview of that frame, and the alerts at the top. Each node has an **Identify**
+expects, a preview of that frame, and the alerts at the top. Hub-level alerts come first: the
+broker link's problems (the same as ``/healthz``'s, :mod:`hub.broker_health`) and rooms whose
+snapshot was trimmed to its byte budget (:mod:`hub.snapshot_budget`). Each node has an **Identify**
 button and an **Assign** form; both post with the CSRF token and go through
 :mod:`hub.changes.fleet`.
 """
@@ -19,6 +21,7 @@ from hub import repository as repo
 from hub.audit import Actor
 from hub.changes import fleet as changes
 from hub.fleet import NodeHealth, read_fleet
+from hub.runtime import Hub
 from hub.web.pages import PageRoute, error_page, hub_of, render
 from hub.web.security import FormDep, StaffViewer, Viewer
 
@@ -33,7 +36,7 @@ def fleet_page(request: Request, viewer: StaffViewer) -> Response:
     hub = hub_of(request)
     now = hub.clock.now()
     fleet = read_fleet(hub.database, now, hub.settings.fleet_alert_after_s)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
         rooms = [(room.id, room.name) for room in repo.list_rooms(db)]
     names = dict(rooms)
@@ -47,7 +50,14 @@ def fleet_page(request: Request, viewer: StaffViewer) -> Response:
     return render(request, "staff/fleet.html", {
         "title": "Door fleet", "nodes": nodes, "alerts": alerts, "rooms": rooms, "done": done,
         "alert_after": _duration(hub.settings.fleet_alert_after_s),
+        "hub_alerts": _hub_alerts(hub),
     })  # fmt: skip
+
+
+def _hub_alerts(hub: Hub) -> list[str]:
+    """The hub's own troubles, one sentence each: broker link problems, trimmed snapshots."""
+    problems = [p.detail for p in hub.link.health.problems()] if hub.link is not None else []
+    return [*problems, *(trim.describe() for _, trim in sorted(hub.publisher.trims.items()))]
 
 
 @router.post("/staff/fleet/{node_id:slug}/identify")

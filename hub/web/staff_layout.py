@@ -1,8 +1,12 @@
-"""Staff: the board's frame. ``/staff/rooms`` (add, edit name/capacity/location/order, remove)
-and ``/staff/days`` (add a day of slots or a single slot, remove a slot without sessions)."""
+"""Staff: the board's frame. ``/staff/rooms`` (add, edit name/capacity/location/order, remove;
+a new room's id may be left for the page to make from its name) and ``/staff/days`` (add a day
+of slots or a single slot, remove a slot without sessions; before the event exists, the page
+says to set it up first, since days are in its time zone)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
@@ -36,6 +40,13 @@ class NewRoomForm(RoomForm):
     id: RoomId
 
 
+def id_from_name(name: str) -> str:
+    """A room id made from its name: ``"Salle Été 2"`` → ``"salle-ete-2"`` ("" if nothing is
+    left, e.g. a name in a script without Latin letters)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:64].rstrip("-")
+
+
 class DayForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -64,7 +75,12 @@ def rooms_page(request: Request, viewer: StaffViewer) -> Response:
 
 @router.post("/staff/rooms")
 def add_room(request: Request, viewer: StaffViewer, form: FormDep) -> Response:
-    room, errors = form_errors(NewRoomForm, _filled(form))
+    typed = _filled(form)
+    if not typed.get("id", "").strip():
+        typed["id"] = id_from_name(typed.get("name", ""))
+    room, errors = form_errors(NewRoomForm, typed)
+    if errors.get("id") and not form.get("id", "").strip():
+        errors["id"] = "Please give the room an id (letters, digits, - and _)."
     if room is None:
         return _rooms(request, "new", form, errors)
     try:
@@ -118,7 +134,7 @@ def add_slot(request: Request, viewer: StaffViewer, form: FormDep) -> Response:
     if slot is None:
         return _days(request, "slot", form, errors)
     try:
-        with hub.database.transaction() as db:
+        with hub.database.reading() as db:
             zone = repo.zone_of(repo.get_event(db).timezone)
         changes.add_slot(hub, _actor(viewer), datetime.combine(slot.date, slot.start, zone))
     except HubError as exc:
@@ -139,7 +155,7 @@ def _rooms(
     request: Request, which: str = "", values: Any = None, errors: dict[str, str] | None = None,
     code: int | None = None,
 ) -> Response:  # fmt: skip
-    with hub_of(request).database.transaction() as db:
+    with hub_of(request).database.reading() as db:
         rooms = repo.list_rooms(db)
     return render(request, "staff/rooms.html", {
         "title": "Rooms", "rooms": rooms, "which": which, "values": values or {},
@@ -151,9 +167,9 @@ def _days(
     request: Request, which: str = "", values: Any = None, errors: dict[str, str] | None = None,
     code: int | None = None,
 ) -> Response:  # fmt: skip
-    hub = hub_of(request)
-    with hub.database.transaction() as db:
-        zone = repo.zone_of(repo.get_event(db).timezone)
+    with hub_of(request).database.reading() as db:
+        event = repo.find_event(db)
+        zone = repo.zone_of(event.timezone) if event is not None else None
         days: dict[date, list[tuple[int, datetime, datetime]]] = {}
         for slot in repo.list_slots(db):
             days.setdefault(slot.day.date, []).append(
@@ -162,7 +178,7 @@ def _days(
     return render(request, "staff/days.html", {
         "title": "Days and slots", "days": days, "which": which, "values": values or {},
         "errors": errors or {}, "done": request.query_params.get("done"),
-        "timezone": str(zone),
+        "timezone": str(zone) if zone else None,
     }, status_code=code or (422 if errors else 200))  # fmt: skip
 
 

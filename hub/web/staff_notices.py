@@ -6,11 +6,12 @@ reaches the doors at once (every affected room and ``site`` are republished).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session as DbSession
 from starlette.responses import RedirectResponse, Response
 
 from hub import repository as repo
@@ -101,7 +102,7 @@ def _until(hub: Any, notice: AnnouncementForm) -> datetime | None:
         if notice.until_time is not None:
             raise InvalidError("Give a date for the end time as well.")
         return None
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone)
     until = datetime.combine(notice.until_date, notice.until_time or time(23, 59), zone)
     if until <= hub.clock.now():
@@ -111,8 +112,8 @@ def _until(hub: Any, notice: AnnouncementForm) -> datetime | None:
 
 def _blocks(request: Request, values: Any, errors: dict[str, str], code: int = 200) -> Response:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
-        zone = repo.zone_of(repo.get_event(db).timezone)
+    with hub.database.reading() as db:
+        zone = _zone(db)
         rooms = repo.list_rooms(db)
         slots = [(s.id, s.start.astimezone(zone)) for s in repo.list_slots(db)]
         names = {r.id: r.name for r in rooms}
@@ -130,8 +131,8 @@ def _announcements(
 ) -> Response:
     hub = hub_of(request)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
-        zone = repo.zone_of(repo.get_event(db).timezone)
+    with hub.database.reading() as db:
+        zone = _zone(db)
         rooms = repo.list_rooms(db)
         names = {r.id: r.name for r in rooms}
         rows = [
@@ -149,3 +150,10 @@ def _announcements(
 def _actor(viewer: Viewer) -> Actor:
     assert viewer.username is not None
     return Actor.staff(viewer.username)
+
+
+def _zone(db: DbSession) -> tzinfo:
+    """The event's time zone; UTC before there is an event (there are no slots to show yet,
+    and every page says to set the event up first)."""
+    event = repo.find_event(db)
+    return repo.zone_of(event.timezone) if event is not None else UTC

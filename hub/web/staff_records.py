@@ -34,7 +34,7 @@ def audit_page(
 ) -> Response:
     """Every change, newest first, a page at a time: who, what, when, before → after."""
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
         entries = audit.list_entries(db, limit=PAGE_SIZE, before_id=before)
         rows = [(e, e.at.astimezone(zone) if zone else e.at, audit.changed_fields(e))
@@ -79,7 +79,7 @@ def _tokens(
     request: Request, values: Any, errors: dict[str, str], new_token: str | None,
     code: int = 200, done: str | None = None,
 ) -> Response:  # fmt: skip
-    with hub_of(request).database.transaction() as db:
+    with hub_of(request).database.reading() as db:
         tokens = staff_repo.list_staff_tokens(db)
     return render(request, "staff/tokens.html", {
         "title": "API tokens", "tokens": tokens, "values": values, "errors": errors,

@@ -24,7 +24,7 @@ def staff_home(request: Request, viewer: StaffViewer) -> Response:
     """Every card (scheduled and cancelled), in slot order, with what is on now marked."""
     hub = hub_of(request)
     now = hub.clock.now()
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
         rows = [
             (s, s.room, s.slot.start.astimezone(zone) if zone else s.slot.start,
@@ -36,7 +36,7 @@ def staff_home(request: Request, viewer: StaffViewer) -> Response:
 
 @router.get("/staff/sessions/{session_id:int}")
 def session_form(request: Request, session_id: int, viewer: StaffViewer) -> Response:
-    with hub_of(request).database.transaction() as db:
+    with hub_of(request).database.reading() as db:
         session = repo.get_session(db, session_id)
         values = {k: getattr(session, k) for k in ("title", "description", "host_name",
                                                    "host_handle")}  # fmt: skip
@@ -48,7 +48,10 @@ def session_form(request: Request, session_id: int, viewer: StaffViewer) -> Resp
 def act_on_session(
     request: Request, session_id: int, viewer: StaffViewer, form: FormDep
 ) -> Response:
-    """``action``: save (text and place), cancel, restore, full, not-full, delete."""
+    """``action``: save (text and place), cancel, restore, full, not-full, lock, unlock, delete.
+
+    Cancelling, moving or locking puts a moderation hold on the card (its edit link may then
+    only withdraw it); unlock lifts it."""
     hub, action = hub_of(request), form.get("action", "save")
     assert viewer.username is not None
     actor = Actor.staff(viewer.username)
@@ -58,6 +61,9 @@ def act_on_session(
             return RedirectResponse("/staff?done=deleted", status.HTTP_303_SEE_OTHER)
         if action in ("full", "not-full"):
             changes.set_full(hub, actor, session_id, action == "full")
+        elif action in ("lock", "unlock"):
+            change = changes.SessionChange(locked=action == "lock")
+            changes.update_session(hub, actor, session_id, change)
         elif action in ("cancel", "restore"):
             state = "cancelled" if action == "cancel" else "scheduled"
             changes.update_session(hub, actor, session_id, changes.SessionChange(status=state))
@@ -92,7 +98,7 @@ def _page(
     request: Request, session_id: int, values: Any, errors: dict[str, str], code: int = 200
 ) -> Response:
     hub = hub_of(request)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         session = repo.get_session(db, session_id)
         zone = repo.zone_of(repo.get_event(db).timezone)
         here = Place(session.room_id, session.room.name, session.slot_id,

@@ -66,7 +66,6 @@ class DoorView:
     headline: str
     when: str = ""
     host: str = ""
-    description: str = ""
     full: bool = False
     next_line: str = ""
     qr_url: str | None = None
@@ -166,7 +165,7 @@ def _slot_view(
         if card.host_handle:
             host = f"{host} · {card.host_handle}" if host else card.host_handle
         return DoorView(
-            "session", room, card.title, when=when, host=host, description=card.description,
+            "session", room, card.title, when=when, host=host,
             full=card.full, qr_url=card.url, qr_caption="Session page" if card.url else "",
             also_on_now=context.also_on_now if card.full else (), **common,
         )  # fmt: skip

@@ -4,18 +4,25 @@ The project installs Debian's ``fonts-dejavu-core`` (Latin, Greek, Cyrillic and 
 ``OPENSPACES_FONT_DIR`` environment variable points elsewhere. Fonts are cached per size.
 A character the font has no glyph for is replaced by U+FFFD (a visible "�"), never drawn as
 the font's empty box or dropped.
+
+Text is laid out with raqm (HarfBuzz shaping, FriBiDi for right-to-left), asked for by name:
+Pillow would otherwise fall back to its basic layout wherever FriBiDi is missing (Raspberry Pi
+OS Lite, a minimal Debian), with other kerning and unshaped Arabic and Hebrew, so a door's
+frames would differ from the hub's previews. :func:`require_raqm` refuses instead, with the
+fix; the node and the hub call it before they start.
 """
 
 from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import ImageFont
+from PIL import ImageFont, features
 
-from shared.errors import ConfigError
+from shared.errors import ConfigError, LayoutEngineError
 
 _SEARCH = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -28,6 +35,22 @@ _SURELY_MISSING = "\U0010fffd"
 _PROBE_SIZE = 24
 
 Font = ImageFont.FreeTypeFont
+#: What :func:`require_raqm` says when raqm is missing.
+RAQM_FIX = (
+    "Pillow cannot lay text out with raqm here, so door frames would differ from the hub's "
+    "and right-to-left text would draw unshaped. Install FriBiDi, which raqm loads at run "
+    "time: `sudo apt install libfribidi0` (a door: run deploy/install-node.sh again). If it is "
+    "installed, this Pillow was built without raqm: install Pillow's wheel with pip."
+)
+
+
+def require_raqm(probe: Callable[[str], str | None] | None = None) -> str:
+    """The raqm version Pillow lays text out with; raise :class:`LayoutEngineError` (with the
+    fix) where there is none. ``probe`` defaults to :func:`PIL.features.version`."""
+    version = (probe or features.version)("raqm")
+    if version is None:
+        raise LayoutEngineError(RAQM_FIX)
+    return version
 
 
 def font_dir() -> Path:
@@ -54,8 +77,11 @@ FONT_CACHE_SIZE = 8
 
 @lru_cache(maxsize=FONT_CACHE_SIZE)
 def font(size: int, weight: str = "regular") -> Font:
-    """The DejaVu font of ``weight`` ("regular" or "bold") at ``size`` pixels."""
-    return ImageFont.truetype(str(font_dir() / _FILES[weight]), size)
+    """The DejaVu font of ``weight`` ("regular" or "bold") at ``size`` pixels, laid out with
+    raqm; raise :class:`LayoutEngineError` where raqm is missing."""
+    require_raqm()
+    path = str(font_dir() / _FILES[weight])
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
 
 
 def _shape(char: str, weight: str) -> tuple[tuple[int, int], bytes]:

@@ -10,7 +10,6 @@ Bigger panels get this module's layout, all sizes in proportion to the panel's h
     │ Headline in the largest type      ┌───────┐   │
     │ that fits, up to three lines      │  QR   │   │
     │ detail · host and handle          └───────┘   │
-    │ description (panels 400 px high and up)       │
     │ ███ FULL ███  Also on now: Room 302           │
     │───────────────────────────────────────────────│
     │ Next 11:00  Open — add yours                  │
@@ -73,7 +72,6 @@ class _Item:
     max_size: int
     min_size: int
     max_lines: int
-    needed: bool
 
 
 class _Regular:
@@ -183,7 +181,7 @@ class _Regular:
             fitted = self.p.fit(item.text, (left, y, right, max(y, limit)), weight=item.weight,
                                 max_size=item.max_size, min_size=item.min_size,
                                 max_lines=item.max_lines)  # fmt: skip
-            if not fitted.lines or (fitted.truncated and not item.needed):
+            if not fitted.lines:
                 continue
             gap = self.px(1.5) if placed else 0
             placed.append((item, fitted, y + gap))
@@ -195,17 +193,15 @@ class _Regular:
 
     def reserve(self, item: _Item) -> int:
         """The height kept free for ``item`` while the headline is fitted."""
-        return pitch(item.min_size) * item.max_lines + self.px(1.5) if item.needed else 0
+        return pitch(item.min_size) * item.max_lines + self.px(1.5)
 
     def items(self) -> list[_Item]:
         view = self.view
         floor = self.floor
         return [
-            _Item(view.headline, "bold", self.px(17), floor(5), 3, needed=True),
-            _Item(view.detail, "regular", self.px(6.5), floor(4.5), 2, needed=True),
-            _Item(view.host, "regular", self.px(6.5), floor(4.5), 2, needed=True),
-            _Item(view.description if self.h >= 400 else "", "regular", self.px(4.2),
-                  floor(3.4), 6, needed=False),
+            _Item(view.headline, "bold", self.px(17), floor(5), 3),
+            _Item(view.detail, "regular", self.px(6.5), floor(4.5), 2),
+            _Item(view.host, "regular", self.px(6.5), floor(4.5), 2),
         ]  # fmt: skip
 
     def full_band(self, box: Box) -> int:

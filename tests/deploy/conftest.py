@@ -36,16 +36,28 @@ class Scratch:
         The new virtual environment finds the dependencies on PYTHONPATH (this test
         environment's site-packages), because pip must not reach any index here.
         """
+        result = self.attempt(script, *args)
+        assert result.returncode == 0, f"{script} failed:\n{result.stdout}\n{result.stderr}"
+        return result
+
+    def attempt(self, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+        """Like :meth:`run`, whatever the outcome. ``dpkg`` on the script's PATH answers the
+        architecture written in the scratch folder's ``dpkg-arch`` (``arm64`` by default):
+        this machine is not the door the root stands for."""
         command = [
             "bash", str(DEPLOY / script), "--root", str(self.root), "--no-packages",
             "--no-systemd", "--source", str(self.source), "--pip-args", OFFLINE_PIP,
             "--python", python_for_venvs(), *args,
         ]  # fmt: skip
-        result = subprocess.run(
-            command, capture_output=True, text=True, env=offline_env(), timeout=120, check=False
+        env = offline_env()
+        env["PATH"] = f"{self.root.parent / 'bin'}:{env['PATH']}"
+        return subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=120, check=False
         )
-        assert result.returncode == 0, f"{script} failed:\n{result.stdout}\n{result.stderr}"
-        return result
+
+    def set_arch(self, arch: str) -> None:
+        """What ``dpkg --print-architecture`` says to the install scripts."""
+        (self.root.parent / "dpkg-arch").write_text(arch)
 
     def uid(self, user: str) -> int:
         for line in self.at("/etc/passwd").read_text().splitlines():
@@ -73,6 +85,15 @@ def offline_env() -> dict[str, str]:
     return env
 
 
+def os_release(codename: str) -> str:
+    """/etc/os-release of a Debian release, as Raspberry Pi OS ships it."""
+    number = {"bullseye": 11, "bookworm": 12, "trixie": 13}[codename]
+    return (
+        f'PRETTY_NAME="Debian GNU/Linux {number} ({codename})"\nNAME="Debian GNU/Linux"\n'
+        f'VERSION_ID="{number}"\nVERSION_CODENAME={codename}\nID=debian\n'
+    )
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Scratch:
     root = tmp_path / "root"
@@ -86,6 +107,15 @@ def scratch(tmp_path: Path) -> Scratch:
     }
     for name, text in files.items():
         (root / "etc" / name).write_text(text)
+    # Raspberry Pi OS Bookworm 64-bit: its os-release is Debian's, plus /etc/rpi-issue.
+    (root / "etc" / "os-release").write_text(os_release("bookworm"))
+    (root / "etc" / "rpi-issue").write_text("Raspberry Pi reference 2025-05-13\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    dpkg = bin_dir / "dpkg"
+    dpkg.write_text(f'#!/bin/sh\ncat "{tmp_path / "dpkg-arch"}"\n')
+    dpkg.chmod(0o755)
+    (tmp_path / "dpkg-arch").write_text("arm64\n")
     source = tmp_path / "source"
     source.mkdir()
     for part in PACKAGE_PARTS:

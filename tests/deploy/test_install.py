@@ -15,11 +15,13 @@ from hub.mosquitto import BrokerFiles, MosquittoProcess, acl_text, free_port
 from hub.provision import NodeFile, node_toml
 from hub.settings import load_settings
 from shared.topics import Topics
-from tests.deploy.conftest import DEPLOY, Scratch, offline_env
+from signage_node.watchdog import SystemdNotifier
+from tests.deploy.conftest import DEPLOY, Scratch, offline_env, os_release
 from tests.hub.conftest import wait_until
 from tests.hub.mqtt_sessions import accepted, connect
 
 VENV = "/opt/openspaces/venv"
+OVERLAY = "# Open Spaces door node: inky drives the chip select itself\ndtoverlay=spi0-0cs\n"
 
 
 def test_every_script_is_shellcheck_clean() -> None:
@@ -58,12 +60,67 @@ def test_install_node(scratch: Scratch, tmp_path: Path) -> None:
     assert (state.stat().st_uid, mode(state)) == (uid, 0o750)
     unit = scratch.at("/etc/systemd/system/openspaces-node.service").read_text()
     assert unit == (DEPLOY / "systemd/openspaces-node.service").read_text()
-    assert boot.read_text().count("dtoverlay=spi0-0cs") == 1
+    assert boot.read_text() == "dtparam=audio=on\n\n[all]\n" + OVERLAY
     check = subprocess.run(
         [str(scratch.at(f"{VENV}/bin/openspaces")), "node", "--check", "--config", str(installed)],
         capture_output=True, text=True, env=offline_env(), timeout=60, check=False,
     )  # fmt: skip
     assert check.returncode == 0, check.stderr
+
+
+def test_the_service_waits_for_the_reboot_that_spi_needs(scratch: Scratch, tmp_path: Path) -> None:
+    """The first run adds the overlay: the service is enabled, not started, and the script
+    says to reboot. Once the overlay is in force, a run starts the service."""
+    boot = scratch.at("/boot/firmware/config.txt")
+    boot.parent.mkdir(parents=True)
+    boot.write_text("[pi4]\ndtoverlay=spi0-0cs\n")  # only on a Pi 4: does not count
+    node_config = tmp_path / "door-1.toml"
+    node_config.write_text(node_toml("door-1", "room-a", "s3cret", NodeFile("hub.example.org")))
+    first = scratch.run("install-node.sh", "--node-config", str(node_config))
+    assert "REBOOT NOW" in first.stdout
+    assert "enable openspaces-node.service yourself" in first.stdout  # not started
+    assert boot.read_text().endswith("[all]\n" + OVERLAY)
+    second = scratch.run("install-node.sh", "--node-config", str(node_config))
+    assert "REBOOT" not in second.stdout
+    assert boot.read_text().count("spi0-0cs") == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "fix"),
+    [
+        ("bullseye", "unsupported release 'bullseye'", "Raspberry Pi OS Lite (64-bit)"),
+        ("armhf", "unsupported architecture 'armhf'", "Raspberry Pi OS Lite (64-bit)"),
+        ("trixie", "Python 3.11; trixie's own is 3.13", "use --python python3.13"),
+        ("not-pi-os", "this is not Raspberry Pi OS", "--no-hardware"),
+        ("no-config-txt", "/boot/firmware/config.txt is missing", "sudo mount /boot/firmware"),
+    ],
+)
+def test_the_node_install_refuses_what_it_does_not_support(
+    scratch: Scratch, change: str, message: str, fix: str
+) -> None:
+    boot = scratch.at("/boot/firmware/config.txt")
+    boot.parent.mkdir(parents=True)
+    boot.write_text("")
+    if change in ("bullseye", "trixie"):
+        scratch.at("/etc/os-release").write_text(os_release(change))
+    elif change == "armhf":
+        scratch.set_arch("armhf")
+    elif change == "not-pi-os":
+        scratch.at("/etc/rpi-issue").unlink()
+    else:
+        boot.unlink()
+    result = scratch.attempt("install-node.sh")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert fix in result.stderr
+    assert not scratch.at(VENV).exists()  # stopped before installing anything
+
+
+def test_without_hardware_a_plain_debian_root_is_accepted(scratch: Scratch) -> None:
+    scratch.at("/etc/rpi-issue").unlink()
+    result = scratch.run("install-node.sh", "--no-hardware")
+    assert "skipping SPI/I2C" in result.stdout
+    assert not scratch.at("/boot/firmware/config.txt").exists()
 
 
 def test_install_hub_then_provision_a_door_against_the_installed_broker(
@@ -160,12 +217,25 @@ def _node_password(path: Path) -> str:
 
 
 @pytest.mark.parametrize("unit", ["openspaces-hub.service", "openspaces-node.service"])
-def test_the_units_run_as_a_dedicated_user_after_time_sync(unit: str) -> None:
+def test_the_units_run_as_a_dedicated_user_and_never_wait_for_ntp(unit: str) -> None:
     text = (DEPLOY / "systemd" / unit).read_text()
     settings = dict(re.findall(r"^(\w+)=(.*)$", text, re.M))
     assert settings["User"] == "openspaces"
     assert settings["Restart"] == "on-failure"
     assert settings["WorkingDirectory"].startswith("/var/lib/openspaces-")
-    assert {"time-sync.target", "network-online.target"} <= set(settings["After"].split())
+    assert "network-online.target" in settings["After"].split()
+    if unit == "openspaces-node.service":  # a door starts whatever the clock says
+        ordering = " ".join(settings.get(key, "") for key in ("After", "Wants", "Requires"))
+        assert "time-sync" not in ordering
+    assert "time-wait-sync" not in (DEPLOY / "lib/common.sh").read_text()
     assert settings["NoNewPrivileges"] == "true"
     assert settings["ProtectSystem"] == "strict"
+
+
+def test_the_node_unit_has_a_watchdog_the_loop_can_feed() -> None:
+    text = (DEPLOY / "systemd" / "openspaces-node.service").read_text()
+    settings = dict(re.findall(r"^(\w+)=(.*)$", text, re.M))
+    assert (settings["Type"], settings["NotifyAccess"]) == ("notify", "main")
+    watchdog_s = float(settings["WatchdogSec"])
+    # the loop pings at least every half watchdog: well within its longest pass on a Pi
+    assert SystemdNotifier("/run/x", watchdog_s).interval_s == watchdog_s / 2 >= 10

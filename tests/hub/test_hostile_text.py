@@ -45,3 +45,34 @@ def test_hostile_text_is_only_text(client: TestClient, seeded: Seeded, text: str
     door = client.get("/api/v1/rooms/room-a/door.png", params={"panel": "impression-7.3-spectra6"})
     assert door.status_code == 200
     assert door.headers["content-type"] == "image/png"
+
+
+def test_control_characters_and_overrides_are_removed_at_the_edge(
+    client: TestClient, seeded: Seeded
+) -> None:
+    body = {
+        "room_id": "room-a", "slot_id": seeded.slot_ids[2],
+        "title": "\u202eevil\u202c \x1b[31mred\x1b[0m\r\nline\x00",
+        "description": "first line\r\n\r\n\r\nsecond \u2067isolated\u2069\x07",
+        "host_name": "Ana\u200f\tLúcia", "host_handle": "@ana\u2066",
+    }  # fmt: skip
+    answer = client.post("/api/v1/sessions", json=body, headers=staff(seeded))
+    assert answer.status_code == 201, answer.text
+    stored = client.get(f"/api/v1/sessions/{answer.json()['id']}").json()
+    assert stored["title"] == "evil red line"
+    assert stored["description"] == "first line\n\nsecond isolated"
+    assert (stored["host_name"], stored["host_handle"]) == ("Ana Lúcia", "@ana")
+    calendar = client.get(f"/sessions/{answer.json()['id']}.ics")
+    assert calendar.status_code == 200
+    assert "SUMMARY:evil red line\r\n" in calendar.text
+
+
+def test_limits_count_the_text_after_normalising(client: TestClient, seeded: Seeded) -> None:
+    padded = {"room_id": "room-a", "slot_id": seeded.slot_ids[2],
+              "title": "\u202e" * 200 + "t" * 120}  # fmt: skip
+    answer = client.post("/api/v1/sessions", json=padded, headers=staff(seeded))
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["title"] == "t" * 120
+    only_controls = {**padded, "slot_id": seeded.slot_ids[3], "title": "\u202e\x1b[0m\x00"}
+    refused = client.post("/api/v1/sessions", json=only_controls, headers=staff(seeded))
+    assert refused.status_code == 422

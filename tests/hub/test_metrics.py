@@ -8,6 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hub import repository as repo
 from hub.app import create_app
+from hub.auth import create_staff_token
 from hub.settings import HubSettings
 from shared import wire
 from shared.clock import FakeClock
@@ -19,8 +20,10 @@ PANEL = "phat-ssd1608-red"
 
 
 def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    """Every sample as {(name, sorted labels): value}."""
-    answer = client.get("/metrics")
+    """Every sample as {(name, sorted labels): value} (scraped with a staff token)."""
+    with hub_of(client).database.transaction() as db:
+        token = create_staff_token(db, "prometheus")
+    answer = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/plain")
     return {
@@ -40,7 +43,7 @@ def report(client: TestClient, node_id: str, online: bool, **fields: object) -> 
         repo.assign_node(db, node_id, "room-a", PANEL)
         repo.record_node_status(
             db, node_id, online=online, status_json=status.model_dump_json(), seen_at=NOW,
-            room_id="room-a", panel=PANEL,
+            panel=PANEL,
         )  # fmt: skip
 
 
@@ -114,3 +117,31 @@ def test_a_full_room_suggesting_others_is_not_a_mismatch(
     samples = scrape(client)
     assert samples[("openspaces_frames_mismatched", ())] == 0
     assert samples[("openspaces_fleet_alerts", (("kind", "wrong_frame"),))] == 0
+
+
+METRICS_TOKEN = "a-metrics-token-of-some-length"
+
+
+def test_metrics_need_a_token(settings: HubSettings, seeded: Seeded, clock: FakeClock) -> None:
+    """The series name every door and its clock offset: not for anyone who asks."""
+    configured = settings.model_copy(update={"metrics_token": METRICS_TOKEN})
+    with TestClient(create_app(configured, clock=clock)) as client:
+        assert client.get("/metrics").status_code == 401
+        wrong = client.get("/metrics", headers={"Authorization": "Bearer not-the-token"})
+        assert wrong.status_code == 401
+        assert "node" not in wrong.text
+        good = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert good.status_code == 200
+        assert "openspaces_nodes" in good.text
+        staff = client.get("/metrics", headers={"Authorization": f"Bearer {seeded.staff_token}"})
+        assert staff.status_code == 200
+
+
+def test_metrics_can_be_made_public(
+    settings: HubSettings, seeded: Seeded, clock: FakeClock
+) -> None:
+    with TestClient(create_app(settings, clock=clock)) as client:
+        assert client.get("/metrics").status_code == 401  # the default: not public
+    public = settings.model_copy(update={"metrics_public": True})
+    with TestClient(create_app(public, clock=clock)) as client:
+        assert client.get("/metrics").status_code == 200

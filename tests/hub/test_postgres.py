@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hub import repository as repo
 from hub.db import MIGRATIONS, Database, open_database
@@ -239,3 +239,13 @@ TestPostgresBoard = PostgresBoard.TestCase
 TestPostgresBoard.settings = hypothesis_settings(
     max_examples=10, stateful_step_count=25, deadline=None
 )
+
+
+def test_a_read_is_a_read_only_transaction(database: Database) -> None:
+    with database.reading() as db:
+        assert db.execute(text("SHOW transaction_read_only")).scalar() == "on"
+        assert repo.find_event(db) is None
+    with database.transaction() as db:
+        assert db.execute(text("SHOW transaction_read_only")).scalar() == "off"
+    with pytest.raises(DBAPIError, match="read-only"), database.reading() as db:
+        repo.add_room(db, "room-z", "Sneaky")

@@ -52,9 +52,11 @@ def test_a_broker_variable_alone_turns_mqtt_on() -> None:
     [
         ("heartbeat_s = -1\n", "heartbeat_s", "greater than 0"),
         ("[broker]\nport = 70000\n", "broker.port", "less than or equal to 65535"),
-        ("colour = 'red'\n", "colour", "Extra inputs are not permitted"),
+        ("colour = 'red'\n", "colour", "unknown setting"),
         ("public_url = 'ftp://x'\n", "public_url", "pattern"),
-        ("database_url = \n", "-", "not valid TOML"),
+        ("database_url = \n", "(line 1)", "invalid TOML"),
+        ("broker = 'x'\n", "broker", "valid dictionary"),
+        ("listen_port = 'many'\n", "listen_port", "as an integer (got 'many')"),
     ],
 )
 def test_a_broken_file_names_file_key_and_problem(
@@ -79,3 +81,43 @@ def test_a_bad_variable_is_named() -> None:
 def test_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_settings(tmp_path / "nope.toml", {})
+
+
+def test_a_variable_inside_a_table_the_file_gives_as_something_else(tmp_path: Path) -> None:
+    path = tmp_path / "hub.toml"
+    path.write_text('broker = "x"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {"OPENSPACES_HUB_BROKER_PORT": "1884"})
+    assert (caught.value.source, caught.value.key) == (str(path), "broker")
+    assert "must be a table ([broker]) since OPENSPACES_HUB_BROKER_PORT" in caught.value.problem
+
+
+def test_the_file_fills_what_the_environment_leaves(tmp_path: Path) -> None:
+    path = tmp_path / "hub.toml"
+    path.write_text('listen_port = 8100\n[broker]\nhost = "mqtt.lan"\nport = 1884\n')
+    settings = load_settings(path, {"OPENSPACES_HUB_BROKER_PORT": "1885"})
+    assert settings.broker is not None
+    assert (settings.broker.host, settings.broker.port) == ("mqtt.lan", 1885)
+    assert (settings.listen_port, settings.heartbeat_s) == (8100, 10.0)  # file, then default
+
+
+def test_an_unknown_variable_is_named() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {"OPENSPACES_HUB_LISTEN_PROT": "9000"})
+    assert (caught.value.source, caught.value.key) == ("OPENSPACES_HUB_LISTEN_PROT", "listen_prot")
+    assert caught.value.problem == "unknown setting"
+
+
+def test_secrets_are_never_echoed(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {"OPENSPACES_HUB_BROKER_SHARE_GROUP": "short-secret"})
+    assert caught.value.key == "broker.share_group"
+    assert "short-secret" not in str(caught.value)
+    settings = load_settings(None, {"OPENSPACES_HUB_BROKER_PASSWORD": "hunter2"})
+    assert "hunter2" not in repr(settings)
+
+
+def test_building_settings_in_code_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENSPACES_HUB_LISTEN_PORT", "9999")
+    assert HubSettings().listen_port == 8000
+    assert load_settings(None, {}).listen_port == 8000

@@ -26,7 +26,9 @@ from shared.wire import (
     content_hash,
     decode,
     encode,
+    excerpt,
     with_hash,
+    zone_named,
 )
 
 T0 = datetime(2026, 5, 15, 14, tzinfo=UTC)
@@ -157,3 +159,65 @@ def test_random_objects_decode_or_raise_payload_error(raw: dict[str, object]) ->
     for model in (HubStatus, ButtonEvent, NodeStatus):
         with contextlib.suppress(PayloadError):
             decode(model, data)
+
+
+SITE = '{"schema_version": 1, "event": {"name": "x", "timezone": %s}, "published_at": "%s"}'
+
+
+@pytest.mark.parametrize(
+    "zone", ["America", "Europe", "posix", "zone.tab", "A" * 5000, "../../etc/passwd", "UTC\\u0000"]
+)
+def test_a_zone_that_is_not_a_loadable_iana_zone_is_a_payload_error(zone: str) -> None:
+    """``ZoneInfo("America")`` raises IsADirectoryError, a name past 255 bytes OSError."""
+    with pytest.raises(PayloadError, match="unknown time zone"):
+        decode(SiteInfo, SITE % (json.dumps(zone), T0.isoformat()))
+
+
+def test_the_hubs_zone_check_refuses_a_folder_of_the_zone_database() -> None:
+    with pytest.raises(ValueError, match="unknown time zone"):
+        zone_named("America")
+    assert zone_named("America/New_York").key == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ('{"schema_version": 1, "state": "online", "x": %s}' % ("9" * 200_000), "200000 digits"),
+        ('{"schema_version": %s}' % ("9" * 5000), "5000 digits"),
+        ('{"schema_version": 1, "state": "online", "x": -9223372036854775809}', "out of range"),
+        ('{"schema_version": 1, "state": "online", "heartbeat_s": NaN}', "NaN is not JSON"),
+        ('{"schema_version": 1, "state": "online", "heartbeat_s": -Infinity}', "Infinity"),
+        ('{"schema_version": 1, "state": "online", "heartbeat_s": 1e999}', "out of range"),
+        ('{"schema_version": 1, "state": "online", "heartbeat_s": "inf"}', "heartbeat_s"),
+        ('{"schema_version": 1, "state": "online", "at": "0001-01-01T00:00:00+14:00"}', "at"),
+        ('{"schema_version": 1, "state": "online", "at": "9999-12-31T23:59:59-12:00"}', "at"),
+        ('{"schema_version": 1, "x": %s}' % ("[" * 100_000 + "]" * 100_000), "not JSON"),
+    ],
+    ids=["200k-digits", "big-version", "past-int64", "nan", "-inf", "1e999", "inf-string",
+         "year-1", "year-9999", "deep"],
+)  # fmt: skip
+def test_numbers_times_and_depth_out_of_range_are_payload_errors(data: str, reason: str) -> None:
+    with pytest.raises(PayloadError, match=reason):
+        decode(HubStatus, data)
+
+
+def test_a_huge_integer_in_a_string_field_an_int_field_accepts_is_refused() -> None:
+    raw = json.loads(encode(ALL_PAYLOADS[-1]))
+    raw["session_id"] = "9" * 30  # pydantic turns a numeric string into an int of any size
+    with pytest.raises(PayloadError, match="session_id: integer out of range"):
+        decode(ButtonEvent, json.dumps(raw))
+
+
+@pytest.mark.parametrize(
+    "data", ['{"schema_version": 1}'.encode("utf-16"), b'{"schema_version": 1, "state": "\xff"}']
+)
+def test_bytes_that_are_not_utf8_are_refused(data: bytes) -> None:
+    with pytest.raises(PayloadError, match="utf-8"):
+        decode(HubStatus, data)
+
+
+def test_an_excerpt_of_a_payload_is_short_and_says_how_long_it_was() -> None:
+    assert excerpt(b'{"a": 1}') == "b'{\"a\": 1}'"
+    long = excerpt(b"\x00" * 10_000)
+    assert long.endswith("… (10000 bytes)")
+    assert len(long) < 400

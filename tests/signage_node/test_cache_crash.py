@@ -23,7 +23,10 @@ def big_snapshot(version: int) -> RoomSnapshot:
         DoorSlot(
             slot_id=i, start=T0 + timedelta(hours=i), end=T0 + timedelta(hours=i + 1),
             kind="session",
-            session=SessionCard(id=i, title=f"Session {i} v{version}", description="x" * 1000),
+            session=SessionCard(
+                id=i, title=f"Session {i} v{version} " + "\N{SNAKE}" * 170,
+                host_name="\N{SNAKE}" * 70,
+            ),
         )
         for i in range(150)
     ]  # fmt: skip

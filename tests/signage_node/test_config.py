@@ -210,3 +210,28 @@ def test_systemd_waits_longer_than_any_node_does() -> None:
     (line,) = [line for line in unit.splitlines() if line.startswith("TimeoutStopSec=")]
     waits = [NodeSettings(node_id="d", panel=p, display="inky").stop_wait for p in panels.PANELS]
     assert int(line.partition("=")[2]) > max(waits) + 15  # and the link and the LED close
+
+
+def test_a_variable_inside_a_table_the_file_gives_as_something_else(tmp_path: Path) -> None:
+    path = write(tmp_path, 'node_id = "d"\nbroker = "x"\n')
+    error = fails(path, {"OPENSPACES_NODE_BROKER_PORT": "1884"})
+    assert (error.source, error.key) == (str(path), "broker")
+    assert "must be a table ([broker]) since OPENSPACES_NODE_BROKER_PORT" in error.problem
+
+
+def test_every_variable_name_reaches_its_key(tmp_path: Path) -> None:
+    path = write(tmp_path, 'node_id = "d"\n')
+    (tmp_path / "pw").write_text("secret\n")
+    environ = {
+        "OPENSPACES_NODE_BROKER_PASSWORD_FILE": str(tmp_path / "pw"),
+        "OPENSPACES_NODE_MIN_REFRESH_INTERVAL_S": "90",
+        "OPENSPACES_NODE_BROKER_KEEPALIVE_S": "20",
+    }
+    settings = load_node_config(path, environ)
+    assert (settings.broker.password, settings.broker.keepalive_s) == ("secret", 20)
+    assert settings.min_refresh_interval_s == 90.0
+
+
+def test_building_settings_in_code_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENSPACES_NODE_LED_PIN", "6")
+    assert NodeSettings(node_id="d").led_pin == 13

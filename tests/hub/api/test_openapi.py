@@ -3,27 +3,35 @@
 The schemathesis run drives every JSON operation of the real app (real SQLite file, seeded
 board) with generated valid and invalid requests, as staff and anonymously, and fails on any
 5xx, any status code the description does not list, and any body or content type that breaks
-the description. It is bounded (a few examples per operation and mode) to stay well under a
-minute.
+the description. A second run covers every route, the HTML pages too (described for the test
+only, from their path and query parameters), anonymously and with a staff login cookie, and
+fails on any 5xx. Both are bounded (a few examples per operation and mode).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from fastapi.routing import APIRoute
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import CHECKS
 from schemathesis.python import asgi
+from starlette.routing import BaseRoute
 
 from hub.app import create_app
+from hub.db import open_database
 from hub.settings import HubSettings
+from hub.staff import log_in, set_staff_password
+from hub.web.security import STAFF_COOKIE
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient
 
@@ -84,6 +92,71 @@ def test_staff_operations_document_401(client: TestClient) -> None:
         assert "401" in document["paths"][path][method]["responses"], path
 
 
+EVERY_ROUTE = "/openapi-every-route.json"
+
+
+def every_route_document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI description of every route, pages included (they are left out of /docs)."""
+    routes: list[BaseRoute] = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and context.path:
+            described = copy.copy(route)
+            described.include_in_schema = True
+            described.path_format = context.path_format or described.path_format
+            routes.append(described)
+    return get_openapi(title=app.title, version=app.version, routes=routes)
+
+
+@pytest.fixture
+def every_route_schema(settings: HubSettings, seeded: Seeded, clock: FakeClock) -> Iterator[Any]:
+    app = create_app(settings, clock=clock)
+    app.state.live.lifetime_s = 0.5  # /live is an endless stream otherwise
+    document = every_route_document(app)
+    app.add_api_route(EVERY_ROUTE, lambda: document, include_in_schema=False)
+    schema = schemathesis.openapi.from_asgi(EVERY_ROUTE, app)
+    try:
+        yield schema
+    finally:
+        asgi.shutdown_lifespans()
+
+
+def staff_cookie(settings: HubSettings, clock: FakeClock) -> str:
+    """A staff login's cookie, made directly in the database."""
+    database = open_database(settings.database_url)
+    try:
+        with database.transaction() as db:
+            set_staff_password(db, "fuzzer", "a long enough password")
+            issued = log_in(db, "fuzzer", "a long enough password", clock.now())
+    finally:
+        database.dispose()
+    assert issued is not None
+    return f"{STAFF_COOKIE}={issued.cookie}"
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_error_on_any_route(
+    every_route_schema: Any, settings: HubSettings, clock: FakeClock
+) -> None:
+    identities: tuple[dict[str, str], ...] = ({"Cookie": staff_cookie(settings, clock)}, {})
+    checks = [CHECKS.get_one(CONFORMANCE[0])]
+    failures: list[str] = []
+    pages = 0
+    for result in every_route_schema.get_all_operations():
+        operation: Operation = result.ok()
+        if (
+            operation.path.startswith(CHECKED_PREFIXES)
+            and operation.path != "/sessions/{session_id}"
+        ):
+            continue  # the JSON API has its own, stricter run above
+        pages += 1
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for headers in identities:
+                failures += _fuzz(operation, mode, headers, checks)
+    assert pages > 20
+    assert not failures, "\n\n".join(failures)
+
+
 @pytest.fixture
 def api_schema(settings: HubSettings, seeded: Seeded, clock: FakeClock) -> Iterator[Any]:
     app = create_app(settings, clock=clock)
@@ -124,7 +197,7 @@ def _fuzz(
     def run(case: Any) -> None:
         case.call_and_validate(headers=headers, checks=checks)
 
-    who = "staff" if headers else "anonymous"
+    who = "staff" if headers else "anonymous"  # a bearer token or a login cookie
     label = f"{operation.method.upper()} {operation.path} ({mode.value}, {who})"
     try:
         run()

@@ -27,13 +27,9 @@ from hub.settings import HubSettings
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 from tests.hub.feeds.conftest import add_card
+from tests.reference import reference_file
 
 PROGRAMME = Path(__file__).parent / "data" / "program.schedule.json"
-#: ``<repo>/../shared/reference/``: the reference material beside the repository checkout.
-SCHEMA_FILE = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "reference"
-    / "c3voc-schedule.schema.json"
-)  # fmt: skip
 MAPPING = {"room": "Main Hall B=room-b"}
 CARD_SLOT = 7  # 16:00, where "Typing in practice" wants Room B
 
@@ -102,9 +98,8 @@ IMPORTED = [
 
 
 def test_the_fixture_is_a_valid_c3voc_schedule() -> None:
-    if not SCHEMA_FILE.is_file():
-        pytest.skip(f"the c3voc schema is not there: {SCHEMA_FILE} (clone ../shared beside)")
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    schema_file = reference_file("c3voc-schedule.schema.json")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
     validator = jsonschema.Draft6Validator(
         schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER
     )

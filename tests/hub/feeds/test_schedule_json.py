@@ -6,7 +6,6 @@ import json
 import re
 import uuid
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
@@ -20,18 +19,13 @@ from hub.settings import HubSettings
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 from tests.hub.feeds.conftest import Cards
-
-#: ``<repo>/../shared/reference/``: the reference material beside the repository checkout.
-SCHEMA_FILE = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "reference"
-    / "c3voc-schedule.schema.json"
-)  # fmt: skip
+from tests.reference import reference_file
 
 
 def c3voc_schema() -> dict[str, Any]:
-    """The schema; a missing file fails the test (it must be there beside the checkout)."""
-    assert SCHEMA_FILE.is_file(), f"the c3voc schema is missing: {SCHEMA_FILE}"
-    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    """The c3voc schema from ``../shared/reference`` (the test skips without it)."""
+    schema_file = reference_file("c3voc-schedule.schema.json")
+    schema: dict[str, Any] = json.loads(schema_file.read_text(encoding="utf-8"))
     return schema
 
 

@@ -104,3 +104,11 @@ def served(settings: HubSettings, seeded: Seeded, clock: FakeClock) -> Iterator[
     add_staff(settings.database_url)
     for url in serve(settings, clock):
         yield ServedHub(url, settings, seeded, clock)
+
+
+@pytest.fixture
+def served_empty(settings: HubSettings, clock: FakeClock) -> Iterator[str]:
+    """The hub served over real HTTP on an empty database (no event), with staff member alice;
+    yields its base URL."""
+    add_staff(settings.database_url)
+    yield from serve(settings, clock)

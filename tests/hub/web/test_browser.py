@@ -76,3 +76,47 @@ def test_staff_log_in_and_a_form_without_csrf_is_refused(served: ServedHub, page
     expect(page.get_by_text("without its security token")).to_be_visible()
     rooms = httpx.get(f"{served.url}/api/v1/rooms").json()
     assert "room-x" not in [room["id"] for room in rooms]
+
+
+def test_staff_set_up_an_event_in_the_browser_alone(served_empty: str, page: Page) -> None:
+    """From an empty database: sign in, create the event, a day and two rooms, see the board."""
+    page.goto(served_empty + "/")
+    expect(page.get_by_role("heading", name="Nothing scheduled yet")).to_be_visible()
+    page.get_by_role("link", name="sign in and set it up").click()
+    page.get_by_label("Username").fill(STAFF_USER)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", name="Set up the event")).to_be_visible()
+    page.get_by_label("Event name").fill("PyCon US 2027 Open Spaces")
+    page.get_by_label("Time zone").fill("America/New_York")
+    page.get_by_label("Hashtag").fill("#PyConUS")
+    page.get_by_label("Web address").fill("https://us.pycon.org/2027/")
+    page.get_by_role("button", name="Create the event").click()
+    expect(page.get_by_text("The event is set up")).to_be_visible()
+
+    page.get_by_role("link", name="Days and slots").click()
+    day = page.locator("form[action='/staff/days']")
+    day.get_by_label("Date").fill("2027-05-15")
+    day.get_by_label("First hour").fill("10")
+    day.get_by_label("Last hour").fill("13")
+    day.get_by_role("button", name="Add day").click()
+    expect(page.get_by_role("heading", name="Saturday 15 May 2027")).to_be_visible()
+
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Rooms").click()
+    for name, room_id, capacity in (("Room 101", "", "40"), ("Hall B", "hall-b", "")):
+        new = page.locator("form[action='/staff/rooms']")
+        new.get_by_label("Name").fill(name)
+        new.get_by_label("Id (letters, digits, - and _)").fill(room_id)
+        new.get_by_label("Capacity").fill(capacity)
+        new.get_by_role("button", name="Add room").click()
+        expect(page.get_by_text("Room added.")).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Board").click()
+    board = page.locator("table.board")
+    expect(board.locator("th.room")).to_have_text(["Room 101\n40 seats", "Hall B"])
+    expect(board.locator("tbody tr")).to_have_count(3)
+    expect(board.locator("tr.now")).to_contain_text("11:00")
+    expect(page.locator("a.brand")).to_have_text("PyCon US 2027 Open Spaces")
+    rooms = httpx.get(f"{served_empty}/api/v1/rooms").json()
+    assert [room["id"] for room in rooms] == ["room-101", "hall-b"]

@@ -28,6 +28,16 @@ def edit_link(html: str) -> str:
     return found.group(1).replace("&amp;", "&")
 
 
+def open_edit_link(client: TestClient, link: str) -> Any:
+    """Open the edit link as a browser does: the cookie page, then its refresh target."""
+    opening = client.get(link)
+    assert opening.status_code == 200, opening.text
+    target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', opening.text)
+    assert target is not None
+    assert "token" not in target.group(1)
+    return client.get(target.group(1))
+
+
 def test_a_host_adds_a_card_and_edits_it_with_the_private_link(
     web: TestClient, seeded: Seeded
 ) -> None:
@@ -37,21 +47,31 @@ def test_a_host_adds_a_card_and_edits_it_with_the_private_link(
     assert answer.status_code == 200, answer.text
     link = edit_link(answer.text)
     assert "Robots" in web.get("/").text
-    page = web.get(link)
+    page = open_edit_link(web, link)
     assert page.status_code == 200
-    token = link.split("token=")[1]
     session_id = int(link.split("/")[2])
     saved = web.post(link.split("?")[0], data={
-        "csrf_token": csrf_of(page.text), "token": token, "action": "save", "title": "Rovers",
+        "csrf_token": csrf_of(page.text), "action": "save", "title": "Rovers",
         "description": "", "host_name": "Ana", "host_handle": "",
     }, follow_redirects=True)  # fmt: skip
     assert "Saved" in saved.text
     assert "Rovers" in web.get(f"/sessions/{session_id}").text
     withdrawn = web.post(link.split("?")[0], data={
-        "csrf_token": csrf_of(page.text), "token": token, "action": "withdraw",
+        "csrf_token": csrf_of(page.text), "action": "withdraw",
     }, follow_redirects=True)  # fmt: skip
     assert "withdrawn" in withdrawn.text
     assert "This session was cancelled" in web.get(f"/sessions/{session_id}").text
+
+
+def test_the_form_stores_normalised_text(web: TestClient, seeded: Seeded) -> None:
+    answer = post_card(web, f"room-a|{seeded.slot_ids[5]}", title="\u202eevil\x1b[2J title",
+                       description="a\r\n\r\n\r\nb\u2066", host_name="Ana\x00")  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    session_id = int(edit_link(answer.text).split("/")[2])
+    stored = web.get(f"/api/v1/sessions/{session_id}").json()
+    assert (stored["title"], stored["description"], stored["host_name"]) == (
+        "evil title", "a\n\nb", "Ana",
+    )  # fmt: skip
 
 
 def test_a_wrong_edit_token_is_refused(web: TestClient, seeded: Seeded) -> None:

@@ -229,9 +229,10 @@ def test_audit_and_fleet_pages(staff_web: TestClient, seeded: Seeded) -> None:
     with hub_of(staff_web).database.transaction() as db:
         report = wire.NodeStatus(node_id="door-7", state="online", software_version="0.1.0",
                                  applied_version=4, panel="what-ssd1683-red")  # fmt: skip
+        repo.assign_node(db, "door-7", "room-a")
         repo.record_node_status(
             db, "door-7", online=True, seen_at=hub_of(staff_web).clock.now(),
-            status_json=report.model_dump_json(), room_id="room-a", panel="what-ssd1683-red",
+            status_json=report.model_dump_json(), panel="what-ssd1683-red",
         )  # fmt: skip
     html = staff_web.get("/staff/audit").text
     assert "API token tests" in html

@@ -70,3 +70,18 @@ def test_identify_without_a_broker_says_so(staff_web: TestClient) -> None:
     answer = form_post(staff_web, "/staff/fleet", "/staff/fleet/door-a/identify", {})
     assert answer.status_code == 503  # type: ignore[attr-defined]
     assert "not connected to the MQTT broker" in answer.text  # type: ignore[attr-defined]
+
+
+def test_a_removed_rooms_doors_show_as_unassigned(staff_web: TestClient) -> None:
+    room = {"id": "room-c", "name": "Room C"}
+    assert form_post(staff_web, "/staff/rooms", "/staff/rooms", room).status_code == 303  # type: ignore[attr-defined]
+    report(staff_web, "door-c", "room-c")
+    assert (
+        '<dt>Room</dt><dd><a href="/rooms/room-c">Room C</a>' in staff_web.get("/staff/fleet").text
+    )
+    removed = form_post(staff_web, "/staff/rooms", "/staff/rooms/room-c", {"action": "remove"})
+    assert removed.status_code == 303  # type: ignore[attr-defined]
+    html = staff_web.get("/staff/fleet").text
+    door = html[html.index('id="node-door-c"') :]
+    assert "<dt>Room</dt><dd>not assigned</dd>" in door
+    assert '<option value="room-c"' not in html
