@@ -20,9 +20,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-
 from hub.private_files import create_private
 from shared.errors import ConfigError
 
@@ -137,6 +134,10 @@ def _renew(staged: Path) -> str:
 
 
 def _known_revisions() -> set[str]:
+    # Imported here: every command (the node's too) imports this module to register its own.
+    from alembic.config import Config  # noqa: PLC0415
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
     from hub.db import MIGRATIONS  # noqa: PLC0415
 
     config = Config()

@@ -200,7 +200,7 @@ class FleetCollector(Collector):
 def _link_series(hub: Hub) -> Iterator[Metric]:
     """The broker link's health, trimmed snapshots and dropped node messages."""
     yield GaugeMetricFamily("openspaces_snapshots_trimmed", "Rooms whose snapshot was trimmed "
-                            "to its byte budget.", len(hub.publisher.trims))  # fmt: skip
+                            "to its byte budget.", len(hub.publisher.trimmed()))  # fmt: skip
     if hub.link is None or hub.worker is None:
         return
     health = hub.link.health

@@ -5,7 +5,8 @@ The hub decides, not the door (:func:`judge_press`). A press counts only when
 - the node is one the hub knows (``unknown_node`` otherwise) and has assigned a room
   (``unassigned_node``), and the event names that room (``wrong_room``);
 - the node has not pressed faster than its token bucket allows (:data:`PRESS_BURST` presses at
-  once, refilling at :data:`PRESS_PER_HOUR` an hour; ``rate_limited``), checked by the worker;
+  once, refilling at :data:`PRESS_PER_HOUR` an hour; ``rate_limited``), checked by the worker
+  for each event id it has not applied before (a redelivered duplicate costs nothing);
 - its ``pressed_at`` is not ahead of the hub's clock by more than
   :data:`PRESS_CLOCK_ALLOWANCE_S` (``future_press``);
 - the session it marks (the one named, else the room's session at ``pressed_at``) is in that

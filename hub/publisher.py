@@ -25,8 +25,8 @@ the lock) by :meth:`Publisher.republish_unconfirmed`, which the worker calls eve
 Size: every room snapshot is fitted to its byte budget (:mod:`hub.snapshot_budget`) before it is
 stored, and no retained message over the budget is ever sent (the broker would drop the
 connection, and the message would come back on every reconnect). Rooms whose snapshot had to
-be trimmed or held back are in :attr:`Publisher.trims`, which the fleet page and the metrics
-show as a hub-level alert.
+be trimmed or held back are in :meth:`Publisher.trimmed`, which the fleet page, ``/healthz``
+and the metrics show as a hub-level alert.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ class Publisher:
         self.link = link
         self.confirm_s = confirm_s
         self.budget_bytes = budget_bytes
-        #: Rooms whose latest snapshot was trimmed or held back to fit the budget, by room id.
-        self.trims: dict[str, Trim] = {}
+        self._trims: dict[str, Trim] = {}
+        self._trims_lock = threading.Lock()
         self._lock = threading.RLock()
         self._unconfirmed: dict[str, Callable[[], object]] = {}
         self.listeners: list[Callable[[], None]] = []
@@ -227,6 +227,11 @@ class Publisher:
                 config = wire.NodeConfig(node_id=node_id, room_id=node.room_id, panel=node.panel)
             self._send(topic, wire.encode(config), partial(self._publish_node_config, node_id))
 
+    def trimmed(self) -> list[Trim]:
+        """Rooms whose latest snapshot was trimmed or held back to fit the budget (any thread)."""
+        with self._trims_lock:
+            return [trim for _, trim in sorted(self._trims.items())]
+
     def budget(self) -> int:
         """The payload budget now: the configured one, or less under the broker's limit."""
         return budget_for(self.link.max_packet_bytes if self.link else None, self.budget_bytes)
@@ -234,10 +239,11 @@ class Publisher:
     def _fit(self, snapshot: wire.RoomSnapshot, now: datetime) -> wire.RoomSnapshot | None:
         """The snapshot fitted to the budget (None if it cannot be); notes any trim."""
         fitted, trim = fit(snapshot, self.budget(), now)
-        if not trim.trimmed and trim.fits:
-            self.trims.pop(snapshot.room.id, None)
-            return fitted
-        self.trims[snapshot.room.id] = trim
+        with self._trims_lock:
+            if not trim.trimmed and trim.fits:
+                self._trims.pop(snapshot.room.id, None)
+                return fitted
+            self._trims[snapshot.room.id] = trim
         log.error("%s", trim.describe())
         return fitted if trim.fits else None
 

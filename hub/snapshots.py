@@ -54,11 +54,14 @@ def event_info(event: Event) -> wire.EventInfo:
     return wire.EventInfo(name=_text(event.name), timezone=event.timezone, hashtag=hashtag)
 
 
-def announcement_info(announcement: Announcement) -> wire.Announcement:
-    return wire.Announcement(
-        id=announcement.id, text=clip(announcement.text, wire.ANNOUNCEMENT_CHARS) or "…",
-        room_id=announcement.room_id, expires_at=announcement.expires_at,
-    )  # fmt: skip
+def announcement_infos(announcements: list[Announcement], most: int) -> list[wire.Announcement]:
+    """The newest ``most`` announcements with any text left after normalising, oldest first."""
+    found = [
+        wire.Announcement(id=a.id, text=text, room_id=a.room_id, expires_at=a.expires_at)
+        for a in announcements
+        if (text := clip(a.text, wire.ANNOUNCEMENT_CHARS))
+    ]
+    return found[-most:]
 
 
 def _text(value: str) -> str:
@@ -80,7 +83,7 @@ def build_room_snapshot(
         event=event_info(event),
         room=wire.RoomInfo(id=room.id, name=_text(room.name), location=location),
         slots=[slots.door_slot(slot) for slot in repo.list_slots(db)],
-        announcements=[announcement_info(a) for a in announcements[-ROOM_ANNOUNCEMENTS:]],
+        announcements=announcement_infos(announcements, ROOM_ANNOUNCEMENTS),
         links=wire.Links(board=links.board(), room_page=links.room_page(room.id)),
     )
     return wire.with_hash(snapshot)
@@ -90,10 +93,7 @@ def build_site_info(db: DbSession, at: datetime) -> wire.SiteInfo:
     """The ``site`` payload: the event and its site-wide announcements."""
     return wire.SiteInfo(
         event=event_info(repo.get_event(db)),
-        announcements=[
-            announcement_info(a)
-            for a in repo.active_announcements(db, at)[-wire.MAX_ANNOUNCEMENTS :]
-        ],
+        announcements=announcement_infos(repo.active_announcements(db, at), wire.MAX_ANNOUNCEMENTS),
         published_at=at,
     )
 

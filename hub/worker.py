@@ -198,14 +198,15 @@ class HubWorker:
     def _apply_button(self, node_id: str, event: wire.ButtonEvent) -> None:
         with self.database.transaction() as db:
             refused = check_node(_known_node(db, node_id), event)
+            if refused is None and db.get(ProcessedEvent, event.event_id) is not None:
+                log.info("button event %s from %s seen before; ignored", event.event_id, node_id)
+                return
             if refused is None and not self._presses.allow(node_id):
-                refused = "rate_limited"
+                refused = "rate_limited"  # a redelivery later may still count
             if refused is not None:
                 self._drop("event", refused, node_id, f"button event {event.event_id}")
                 return
-            if not repo.mark_event_processed(db, event.event_id, node_id):
-                log.info("button event %s from %s seen before; ignored", event.event_id, node_id)
-                return
+            repo.mark_event_processed(db, event.event_id, node_id)
             session = judge_press(db, event, self.clock.now())
             if not isinstance(session, Session):
                 self._drop("event", session, node_id, f"button event {event.event_id}")

@@ -34,6 +34,7 @@ from pydantic_settings import (
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
 from shared.errors import ConfigError
@@ -90,12 +91,26 @@ def load_file_settings(
     source = str(path) if path is not None else "environment"
     from_file = _resolve_paths(cls, read_toml(path), path.parent) if path is not None else {}
     origins = _variables(cls, environ)
-    from_environment = _GivenEnvironment(cls, environ)()
+    from_environment = _read_environment(cls, environ, origins)
     merged = _merge(from_file, from_environment, source, origins)
     try:
         return cls.model_validate(merged)
     except ValidationError as exc:
         raise config_error(exc, cls, source, origins) from None
+
+
+def _read_environment(
+    cls: type[FileSettings], environ: Mapping[str, str], origins: Origins
+) -> dict[str, Any]:
+    """The values of ``cls``'s variables, tables nested (``broker.port``); a table given whole
+    in one variable (``OPENSPACES_NODE_BROKER``) must be a JSON object."""
+    try:
+        return _GivenEnvironment(cls, environ)()
+    except SettingsError as exc:
+        field = re.search(r'field "([^"]+)"', str(exc))
+        key = field.group(1) if field else FILE_KEY
+        problem = "not valid JSON (a whole table in one variable is a JSON object)"
+        raise ConfigError(origins.get(key, "environment"), key, problem) from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -121,9 +136,8 @@ def config_error(
     exc: ValidationError, model: type[BaseModel], source: str, origins: Origins
 ) -> ConfigError:
     """The first of ``exc``'s errors (validating ``model``) as a :class:`ConfigError` naming its
-    key, and the variable
-    it came from (per ``origins``) or else ``source``. A model-level message starts with its
-    key (``"led_pin: ..."``)."""
+    key, and the variable it came from (per ``origins``) or else ``source``. A model-level
+    message starts with its key (``"led_pin: ..."``)."""
     error = exc.errors()[0]
     key = ".".join(str(part) for part in error["loc"])
     problem = str(error["msg"]).removeprefix("Value error, ")

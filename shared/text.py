@@ -98,8 +98,9 @@ def _multi(value: Any) -> Any:
     return normalise(value, multiline=True) if isinstance(value, str) else value
 
 
-#: Pydantic metadata: put it before the ``StringConstraints`` of an ``Annotated[str, ...]`` and
-#: the string is normalised (one line) before its limits are checked.
+#: Pydantic metadata: put it after the ``StringConstraints`` of an ``Annotated[str, ...]`` and
+#: the string is normalised (one line) before its limits are checked (the errors stay pydantic's
+#: usual ``string_too_short`` / ``string_too_long``).
 SingleLine = BeforeValidator(_single)
 #: The same for a multi-line field (a description): line breaks are kept.
 MultiLine = BeforeValidator(_multi)

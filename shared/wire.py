@@ -51,9 +51,9 @@ ANNOUNCEMENT_CHARS = 280
 #: Announcements one payload carries at most.
 MAX_ANNOUNCEMENTS = 50
 #: Text fields are :func:`shared.text.normalise`-d before their limits are checked.
-Text = Annotated[str, SingleLine, StringConstraints(max_length=TEXT_CHARS)]
+Text = Annotated[str, StringConstraints(max_length=TEXT_CHARS), SingleLine]
 #: A short word a node reports (software version, panel id, epoch, frame hash, address).
-ReportWord = Annotated[str, SingleLine, StringConstraints(max_length=64)]
+ReportWord = Annotated[str, StringConstraints(max_length=64), SingleLine]
 SlotKind = Literal["session", "open", "blocked", "moved", "cancelled"]
 
 
@@ -158,7 +158,7 @@ class Announcement(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: int
-    text: Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=ANNOUNCEMENT_CHARS)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=ANNOUNCEMENT_CHARS), SingleLine]
     room_id: TopicId | None = None
     expires_at: AwareDatetime | None = None
 
@@ -257,7 +257,7 @@ class NodeStatus(WireModel):
     clock_offset_s: float | None = None
     uptime_s: float | None = None
     ip: ReportWord | None = None
-    last_error: Annotated[str, SingleLine, StringConstraints(max_length=500)] | None = None
+    last_error: Annotated[str, StringConstraints(max_length=500), SingleLine] | None = None
 
 
 class ButtonEvent(WireModel):

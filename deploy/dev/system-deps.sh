@@ -3,7 +3,8 @@
 #   system-deps.sh demo   Mosquitto (the real broker) and the DejaVu fonts (door frames)
 #   system-deps.sh [test] those, and Chromium (browser tests), the ShellCheck linter (the
 #                         deploy scripts must pass it), wrk (the HTTP benchmark) and PostgreSQL
-#                         (the hub's tests start a private server of their own from its binaries)
+#                         (the hub's tests start a private server of their own from its binaries),
+#                         jq and libfaketime (docs/first-event.md runs as a test, at the guide's hour)
 set -euo pipefail
 
 purpose=${1:-test}
@@ -15,6 +16,8 @@ if [ "$purpose" != demo ]; then
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
+    compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(libfaketime)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -14,10 +14,10 @@ from hub.api.schemas import Body, Description, HostText, Title
 from hub.models import Announcement, AuditEntry, BlockedSlot, Day, Idea, Slot
 from shared.text import SingleLine
 
-Name = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
-Location = Annotated[str, SingleLine, StringConstraints(max_length=120)]
-Label = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
-AnnouncementText = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=280)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120), SingleLine]
+Location = Annotated[str, StringConstraints(max_length=120), SingleLine]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=120), SingleLine]
+AnnouncementText = Annotated[str, StringConstraints(min_length=1, max_length=280), SingleLine]
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 
 

@@ -51,7 +51,7 @@ def healthz(hub: HubDep) -> JSONResponse:
     if hub.link is not None:
         broker = "connected" if hub.link.connected else "disconnected"
         problems = [Problem(kind=p.kind, detail=p.detail) for p in hub.link.health.problems()]
-    trimmed = [trim.describe() for _, trim in sorted(hub.publisher.trims.items())]
+    trimmed = [trim.describe() for trim in hub.publisher.trimmed()]
     health = Health(
         status="unhealthy" if problems else "ok", broker=broker, event=has_event,
         problems=problems, snapshots_trimmed=trimmed,

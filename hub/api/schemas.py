@@ -17,9 +17,9 @@ from hub.models import Room, Session, Slot
 from hub.snapshots import Links
 from shared.text import MultiLine, SingleLine
 
-Title = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
-Description = Annotated[str, MultiLine, StringConstraints(max_length=1000)]
-HostText = Annotated[str, SingleLine, StringConstraints(max_length=80)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=120), SingleLine]
+Description = Annotated[str, StringConstraints(max_length=1000), MultiLine]
+HostText = Annotated[str, StringConstraints(max_length=80), SingleLine]
 #: A row id in a body (PostgreSQL ``integer`` range), so a huge number is a 422, not a crash.
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 

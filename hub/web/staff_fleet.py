@@ -57,7 +57,7 @@ def fleet_page(request: Request, viewer: StaffViewer) -> Response:
 def _hub_alerts(hub: Hub) -> list[str]:
     """The hub's own troubles, one sentence each: broker link problems, trimmed snapshots."""
     problems = [p.detail for p in hub.link.health.problems()] if hub.link is not None else []
-    return [*problems, *(trim.describe() for _, trim in sorted(hub.publisher.trims.items()))]
+    return [*problems, *(trim.describe() for trim in hub.publisher.trimmed())]
 
 
 @router.post("/staff/fleet/{node_id:slug}/identify")

@@ -14,7 +14,7 @@ from hub.db import open_database
 from hub.errors import ConflictError
 from tests.hub.conftest import Seeded, TestClient, hub_of, seed, staff, wait_until
 from tests.hub.mqtt_helpers import TestMqttClient
-from tests.hub.test_worker import add_card, door, full_shown, press
+from tests.hub.test_worker import add_card, assign, door, full_shown, press
 
 __all__ = ["door"]  # the fixture, shared with the worker tests
 
@@ -72,6 +72,7 @@ def test_api_changes_name_their_actor(client: TestClient, seeded: Seeded) -> Non
 def test_a_door_button_press_is_audited(
     live: TestClient, seeded: Seeded, door: TestMqttClient
 ) -> None:
+    assign(live)
     session_id = add_card(live, seeded, 2, "On now")
     press(door, full=True)
     door.wait_for(full_shown(session_id, True))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,6 +36,7 @@ TOPICS = Topics()
 SMALL_PACKET = 8192
 
 
+@contextmanager
 def started(settings: HubSettings, clock: FakeClock) -> Iterator[TestClient]:
     """The app on ``settings``, staff logged in to its pages, connected to its broker."""
     add_staff(settings.database_url)
@@ -48,7 +50,8 @@ def started(settings: HubSettings, clock: FakeClock) -> Iterator[TestClient]:
 
 @pytest.fixture
 def hub(mqtt_settings: HubSettings, seeded: Seeded, clock: FakeClock) -> Iterator[TestClient]:
-    yield from started(mqtt_settings, clock)
+    with started(mqtt_settings, clock) as client:
+        yield client
 
 
 def metrics(client: TestClient) -> str:
@@ -108,8 +111,8 @@ def test_publishes_the_broker_refuses_are_a_503(
     mqtt_settings: HubSettings, seeded: Seeded, clock: FakeClock
 ) -> None:
     elsewhere = mqtt_settings.model_copy(update={"topic_prefix": "elsewhere/v1"})  # not in the ACL
-    for client in started(elsewhere, clock):
-        wait_until(lambda: "rejected" in problems(client))  # noqa: B023 (used at once)
+    with started(elsewhere, clock) as client:
+        wait_until(lambda: "rejected" in problems(client))
         detail = client.get("/healthz").json()["problems"][0]["detail"]
         assert "elsewhere/v1/hub/status" in detail
         assert "Not authorized" in detail
@@ -146,7 +149,7 @@ def test_a_snapshot_over_the_broker_limit_is_trimmed_and_the_hub_stays_connected
     database.dispose()
     door = TestMqttClient(small_broker, "door-a", [TOPICS.room_state("room-a")])
     try:
-        for client in started(with_broker, clock):
+        with started(with_broker, clock) as client:
             message = door.wait_for(lambda m: m.topic == TOPICS.room_state("room-a"), 20)
             assert len(message.payload) <= SMALL_PACKET
             snapshot = wire.decode(wire.RoomSnapshot, message.payload)

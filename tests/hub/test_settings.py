@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from hub.settings import HubSettings, load_settings
+from shared.cli import main
 from shared.errors import ConfigError
 
 EXAMPLE = Path(__file__).parents[2] / "deploy" / "hub.example.toml"
@@ -121,3 +122,24 @@ def test_building_settings_in_code_reads_no_environment(monkeypatch: pytest.Monk
     monkeypatch.setenv("OPENSPACES_HUB_LISTEN_PORT", "9999")
     assert HubSettings().listen_port == 8000
     assert load_settings(None, {}).listen_port == 8000
+
+
+def test_a_table_in_one_variable_must_be_json() -> None:
+    loaded = load_settings(None, {"OPENSPACES_HUB_BROKER": '{"port": 1885}'})
+    assert loaded.broker is not None
+    assert loaded.broker.port == 1885
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {"OPENSPACES_HUB_BROKER": "{port"})
+    assert (caught.value.source, caught.value.key) == ("OPENSPACES_HUB_BROKER", "broker")
+
+
+def test_a_command_says_what_is_wrong_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hub.toml"
+    path.write_text('broker = "x"\n')
+    monkeypatch.setenv("OPENSPACES_HUB_BROKER_PORT", "1884")
+    assert main(["hub-backup", str(tmp_path / "backup.db"), "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: broker: must be a table ([broker])" in err
+    assert "Traceback" not in err

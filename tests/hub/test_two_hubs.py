@@ -110,6 +110,8 @@ def hubs(cluster: PostgresCluster, broker: Broker, clock: FakeClock) -> Iterator
         stack.callback(watcher.stop)
         first = stack.enter_context(TestClient(create_app(first_settings, clock=clock)))
         session_ids = {room: _add_card(first, seeded, room) for room in ROOMS}
+        with hub_of(first).database.transaction() as db:
+            repo.assign_node(db, "door-1", "room-a")  # the hub decides what a door may do
         second = stack.enter_context(TestClient(create_app(second_settings, clock=clock)))
         pair = TwoHubs(first, second, seeded, session_ids, watcher, stack)
         # Each hub republishes every room once on connect: two copies of the stored version.
@@ -129,7 +131,7 @@ def _group_settings(url: str, broker: Broker) -> tuple[HubSettings, HubSettings]
 
 
 def _add_card(client: TestClient, seeded: Seeded, room: str) -> int:
-    body = {"room_id": room, "slot_id": seeded.slot_ids[0], "title": "Opening"}
+    body = {"room_id": room, "slot_id": seeded.slot_ids[2], "title": "On now"}
     answer = client.post("/api/v1/sessions", json=body, headers=staff(seeded))
     assert answer.status_code == 201, answer.text
     session_id: int = answer.json()["id"]

@@ -235,3 +235,10 @@ def test_every_variable_name_reaches_its_key(tmp_path: Path) -> None:
 def test_building_settings_in_code_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENSPACES_NODE_LED_PIN", "6")
     assert NodeSettings(node_id="d").led_pin == 13
+
+
+def test_a_table_in_one_variable_must_be_json(tmp_path: Path) -> None:
+    path = write(tmp_path, 'node_id = "d"\n')
+    error = fails(path, {"OPENSPACES_NODE_BROKER": "not json"})
+    assert (error.source, error.key) == ("OPENSPACES_NODE_BROKER", "broker")
+    assert "not valid JSON" in error.problem
