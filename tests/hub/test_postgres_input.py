@@ -11,8 +11,9 @@ from hub.settings import HubSettings
 from tests.hub import test_no_server_error as inputs
 from tests.postgres import PostgresCluster, postgres_server
 
-test_nul_in_text = inputs.test_nul_in_text_is_a_422_and_nothing_is_stored
-test_nul_in_a_page_form = inputs.test_nul_in_a_page_form_is_a_422_page
+test_nul_in_text = inputs.test_nul_in_a_text_field_is_removed_at_the_edge
+test_nul_elsewhere = inputs.test_nul_anywhere_else_is_a_422
+test_nul_in_a_page_form = inputs.test_nul_in_a_page_form_stores_no_nul
 test_huge_ids_in_page_routes = inputs.test_huge_ids_in_page_routes_are_a_404_page
 test_huge_ids_in_page_forms = inputs.test_huge_ids_in_page_forms_are_refused
 test_huge_ids_in_json_bodies = inputs.test_huge_ids_in_json_bodies_are_a_422
