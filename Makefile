@@ -69,14 +69,19 @@ pytest: $(STAMP) system-deps
 test: lint typecheck pytest
 
 # Faults and attacks: broker kills and freezes, hub kills, cache-write kills, fuzzed MQTT
-# handlers, broker access control, schemathesis and form fuzzing over every HTTP route, body
-# limits, hostile HTTP input. `make test` runs them too; this runs just them.
+# handlers (random and Hypothesis-built payloads at both ends), failures injected into every
+# node thread, a stalled node loop and its watchdog, broker access control, schemathesis and
+# form fuzzing over every HTTP route, body limits, hostile HTTP input. `make test` runs them
+# too; this runs just them.
 faults: $(STAMP) system-deps
 	$(BIN)/pytest tests/reliability tests/security tests/signage_node/test_cache_crash.py \
 		tests/hub/test_fuzz.py tests/signage_node/test_fuzz.py tests/hub/test_mqtt_link.py \
+		tests/signage_node/test_supervision.py tests/signage_node/test_supervisor.py \
+		tests/signage_node/test_watchdog.py tests/shared/test_wire.py \
 		tests/hub/test_booking_state_machine.py tests/hub/api/test_openapi.py \
 		tests/hub/web/test_form_fuzz.py tests/hub/test_no_server_error.py \
-		tests/hub/test_body_limit.py $(PYTEST_ARGS)
+		tests/hub/test_body_limit.py tests/hub/test_postgres_input.py tests/hub/test_slot_owner.py \
+		$(PYTEST_ARGS)
 
 gallery: $(STAMP) system-deps
 	$(BIN)/openspaces render --gallery docs/gallery

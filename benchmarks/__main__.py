@@ -13,6 +13,7 @@ BENCHMARKS = {
     "render": "benchmarks.render",
     "refreshes": "benchmarks.refreshes",
     "node-process": "benchmarks.node_process",
+    "node-week": "benchmarks.node_week",
     "hub-http": "benchmarks.hub_http",
     "faults": "benchmarks.faults",
     "fleet-offline": "benchmarks.fleet_offline",

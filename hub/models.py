@@ -122,6 +122,22 @@ class BlockedSlot(Base):
     source_ref: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
+class SlotOwner(Base):
+    """Who holds a room+slot: ``"block"`` or ``"session"`` (a scheduled one). Kept by database
+    triggers (migration 0006), never written by the hub: its primary key is what makes a
+    slot blocked or booked, never both, even when two hubs race."""
+
+    __tablename__ = "slot_owners"
+
+    room_id: Mapped[str] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("slots.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner: Mapped[str] = mapped_column(String(16))
+
+
 class Session(Base):
     """An Open Space session: the paper card, in a room and slot.
 

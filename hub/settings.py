@@ -106,7 +106,7 @@ class HubSettings(FileSettings):
     public_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = (
         "http://127.0.0.1:8000"
     )
-    heartbeat_s: float = Field(default=10.0, gt=0, le=3600)
+    heartbeat_s: float = Field(default=10.0, ge=0.01, le=3600)
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8000, ge=0, le=65535)
     add_card_burst: int = Field(default=10, ge=1, le=10_000)

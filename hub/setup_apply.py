@@ -69,7 +69,7 @@ def setup_event(
     hub: Hub, actor: Actor, wanted: EventFile, *, dry_run: bool, prune: bool
 ) -> SetupResult:
     """Make the hub match ``wanted`` (or, with ``dry_run``, only say how)."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         now = load_current(db)
     plan = plan_setup(wanted, now, prune=prune)
     if not dry_run:
@@ -147,13 +147,13 @@ def _edit_room(hub: Hub, actor: Actor, action: EditRoom) -> None:
 
 def _aware(hub: Hub, local: datetime) -> datetime:
     """``local`` in the event's time zone (as it is now, after any change by this run)."""
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         return local.replace(tzinfo=repo.zone_of(repo.get_event(db).timezone))
 
 
 def _slot_at(hub: Hub, local: datetime) -> int:
     start = _aware(hub, local)
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         for slot in repo.list_slots(db):
             if slot.start == start:
                 return slot.id

@@ -125,6 +125,14 @@ Action = (
 )  # fmt: skip
 
 
+#: The order steps run in: what others need first, removals last (blocks before their rooms
+#: and slots, which would take the blocks with them).
+_ORDER: list[type] = [
+    SaveEvent, AddRoom, EditRoom, AddDay, AddSlots, RemoveBlock, RelabelBlock, AddBlock,
+    RemoveSlots, RemoveRoom,
+]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Step:
     """One change: ``verb`` and ``past`` (``"add"``/``"added"``) and what it is about."""
@@ -156,6 +164,7 @@ def plan_setup(wanted: EventFile, now: Current, *, prune: bool) -> Plan:
     zone = ZoneInfo(wanted.event.timezone)
     _plan_days(plan, wanted.days, now, zone, prune=prune)
     _plan_blocks(plan, wanted.blocks, now)
+    plan.steps.sort(key=lambda step: _ORDER.index(type(step.action)))
     return plan
 
 

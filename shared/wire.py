@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -218,7 +219,9 @@ class HubStatus(WireModel):
 
     state: Literal["online", "offline"]
     at: AwareDatetime | None = None
-    heartbeat_s: float = Field(default=10.0, gt=0)
+    #: Bounded like the hub's own setting: a huge value would keep a door from ever saying
+    #: "offline since", a tiny one would say it at once.
+    heartbeat_s: float = Field(default=10.0, ge=0.01, le=3600)
     hub_version: str = ""
 
 
@@ -344,23 +347,53 @@ def _no_constant(name: str) -> Any:
     raise PayloadError(f"{name} is not JSON")
 
 
-def _check_ranges(value: object, where: str) -> None:
+def _check_ranges(payload: BaseModel, model: str) -> None:
     """Refuse an int, float or time out of range anywhere in a validated payload (the models
-    also turn strings such as ``"inf"`` or ``"1e999"`` into numbers)."""
-    if isinstance(value, BaseModel):
-        for name, field_value in value.__dict__.items():
-            _check_ranges(field_value, f"{where}.{name}")
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            _check_ranges(item, f"{where}.{index}")
-    elif isinstance(value, bool):
-        return
-    elif isinstance(value, int) and abs(value) > MAX_WIRE_INT:
-        raise PayloadError(f"{where}: integer out of range")
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise PayloadError(f"{where}: number out of range")
-    elif isinstance(value, datetime) and not _in_wire_years(value):
-        raise PayloadError(f"{where}: time {value.isoformat()} out of range")
+    also turn strings such as ``"inf"`` or ``"1e999"`` into numbers). A quick pass over every
+    value; only a payload with a problem is walked again to say where."""
+    stack: list[object] = [payload]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind in _PLAIN:
+            continue
+        if kind is list or kind is tuple:
+            stack.extend(cast("Iterable[object]", value))
+        elif isinstance(value, BaseModel):
+            stack.extend(value.__dict__.values())
+        elif _bad_leaf(value) is not None:
+            raise PayloadError(f"{model}{_where(payload)}")
+
+
+#: Types that are never out of range.
+_PLAIN = frozenset({str, bool, type(None)})
+
+
+def _bad_leaf(value: object) -> str | None:
+    """What is wrong with a number or a time, if anything (anything else is fine here)."""
+    if isinstance(value, bool | str) or value is None:
+        return None
+    if isinstance(value, int) and abs(value) > MAX_WIRE_INT:
+        return "integer out of range"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "number out of range"
+    if isinstance(value, datetime) and not _in_wire_years(value):
+        return f"time {value.isoformat()} out of range"
+    return None
+
+
+def _where(value: object) -> str:
+    """``".slots.3.start: time ... out of range"``: the first problem in ``value`` and its
+    place ("" if none)."""
+    if isinstance(value, BaseModel | list | tuple):
+        inner = value.__dict__.items() if isinstance(value, BaseModel) else enumerate(value)
+        for place, item in inner:
+            found = _where(item)
+            if found:
+                return f".{place}{found}"
+        return ""
+    problem = _bad_leaf(value)
+    return f": {problem}" if problem is not None else ""
 
 
 def _in_wire_years(value: datetime) -> bool:

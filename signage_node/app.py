@@ -115,7 +115,9 @@ class Node:
             self._state, display.panel, self._worker, lead_s=settings.refresh_lead,
             gate=RefreshGate(settings.min_refresh_interval),
         )  # fmt: skip
-        self._thread = self.supervisor.thread("node loop", self._run)
+        self._thread = self.supervisor.thread(
+            "node loop", self._run, name=f"node-{settings.node_id}"
+        )
         self._button: DoorButton | None = None
         self._force_refresh = False
         self._presses = Presses(settings.node_id)

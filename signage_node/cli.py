@@ -95,7 +95,8 @@ def run(args: argparse.Namespace, helper: PanelHelper | None = None) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if supervisor.failed_fatally.is_set():
-        log.critical("node %s stopped after a failure: %s", settings.node_id, supervisor.reason)
+        log.critical("node %s stopped after a failure (%s): exit status 1, for systemd to start "
+                     "it again", settings.node_id, supervisor.reason)  # fmt: skip
         return 1
     return 0
 

@@ -64,6 +64,7 @@ class Supervisor:
         self._failures: dict[str, deque[float]] = {}
         self._on_failure: list[Listener] = []
         self._on_fatal: list[Listener] = []
+        self._given_up = False
         #: Set once the node must end; :attr:`reason` says why.
         self.failed_fatally = threading.Event()
         self.reason: str | None = None
@@ -73,9 +74,12 @@ class Supervisor:
             self._on_failure.append(listener)
 
     def on_fatal(self, listener: Listener) -> None:
+        """Call ``listener`` once the node must end (at once if it already must)."""
         with self._lock:
-            self._on_fatal.append(listener)
-        if self.failed_fatally.is_set():
+            given_up = self._given_up
+            if not given_up:
+                self._on_fatal.append(listener)
+        if given_up:
             listener("node", self.reason or "")
 
     def failures(self, part: str) -> int:
@@ -95,19 +99,20 @@ class Supervisor:
         if count > self.budget:
             self.give_up(part, f"{part} failed {count} times within {self.window_s:.0f} s")
             return False
-        return not self.failed_fatally.is_set()
+        with self._lock:
+            return not self._given_up
 
     def give_up(self, part: str, reason: str) -> None:
-        """End the node: log, set :attr:`failed_fatally`, tell the listeners (once)."""
+        """End the node: log, tell the listeners, then set :attr:`failed_fatally` (once)."""
         with self._lock:
-            if self.failed_fatally.is_set():
+            if self._given_up:
                 return
-            self.reason = reason
-            self.failed_fatally.set()
+            self._given_up, self.reason = True, reason
             listeners = list(self._on_fatal)
-        log.critical("%s; the node stops with exit status 1 (systemd starts it again)", reason)
+        log.critical("%s: the node gives up", reason)
         for listener in listeners:
             listener(part, reason)
+        self.failed_fatally.set()
 
     def call(self, part: str, action: Callable[[], T], restart: Restart | None = None) -> T | None:
         """``action()``, or None if it raised: then the failure is counted and, within the
@@ -121,9 +126,15 @@ class Supervisor:
             return None
 
     def thread(
-        self, part: str, target: Callable[[], None], *, restart: Restart | None = None
+        self,
+        part: str,
+        target: Callable[[], None],
+        *,
+        restart: Restart | None = None,
+        name: str | None = None,
     ) -> threading.Thread:
-        """A daemon thread (not started) running ``target`` under supervision.
+        """A daemon thread (not started, called ``name``, by default after ``part``) running
+        ``target`` under supervision.
 
         If ``target`` raises, and the part is within its budget and has a ``restart`` action,
         ``restart()`` runs and ``target`` runs again on the same thread; otherwise the node
@@ -143,11 +154,12 @@ class Supervisor:
                     if not self.failed(part, exc):
                         return
                     self.call(part, restart)
-                    if self.failed_fatally.is_set():
-                        return
+                    with self._lock:
+                        if self._given_up:
+                            return
                     log.warning("restarted %s", part)
 
-        return threading.Thread(target=supervised, name=part.replace(" ", "-"), daemon=True)
+        return threading.Thread(target=supervised, name=name or part.replace(" ", "-"), daemon=True)
 
     def install_excepthook(self) -> Callable[[], None]:
         """Make every other thread of the process that dies of an exception end the node.

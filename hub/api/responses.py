@@ -29,7 +29,8 @@ _MEANING = {
     401: "a staff token (or the session's edit token) is missing or not valid",
     403: "the edit token is not for this session",
     404: "no such room, slot, session or node, or no event set up yet",
-    409: "the change clashes with the schedule (slot taken, blocked or over)",
+    409: "the change clashes with the schedule (slot taken, blocked or over), or staff hold "
+    "the card (an edit token cannot undo their cancel, move or lock)",
     413: "the upload is too large",
     415: "the body is not in a format this call reads",
     422: "the input is invalid; `detail` says which field and why",

@@ -81,12 +81,13 @@ def update_session(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a session",
     response_class=Response,
-    responses=errors(401, 403, 404),
+    responses=errors(401, 403, 404, 409),
 )
 def delete_session(
     session_id: PathId, hub: HubDep, staff: OptionalStaff, token: EditTokenDep
 ) -> Response:
-    """Remove the card entirely (to keep a "cancelled" note on the door, PATCH instead)."""
+    """Remove the card entirely (to keep a "cancelled" note on the door, PATCH instead). With
+    the edit token, a card staff cancelled, moved or locked cannot be removed (409)."""
     actor = _authorized(hub, session_id, staff, token)
     changes.delete_session(hub, actor, session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -38,10 +38,6 @@ class SessionChange:
     status: str | None = None
     locked: bool | None = None
 
-    @property
-    def moves(self) -> bool:
-        return self.room_id is not None or self.slot_id is not None
-
 
 @dataclass(frozen=True)
 class NewCard:
@@ -144,7 +140,6 @@ HELD = (
     "Staff have {what} this card, so its edit link can no longer change, move or restore it. "
     "Ask the Open Spaces staff if something should change."
 )
-_WHAT = {"cancelled": "cancelled", "moved": "moved", "locked": "locked"}
 
 
 def require_not_held(session: Session, change: SessionChange) -> None:
@@ -159,7 +154,7 @@ def require_not_held(session: Session, change: SessionChange) -> None:
 
 def held_message(session: Session) -> str:
     """Why the host's edit link cannot change the card (for the page and the API)."""
-    return HELD.format(what=_WHAT.get(session.moderated or "", "locked"))
+    return HELD.format(what=session.moderated or "locked")
 
 
 def _hold(session: Session, before: dict[str, object], change: SessionChange) -> None:

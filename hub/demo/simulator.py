@@ -1,7 +1,10 @@
 """The demo's door simulator: a small local web page showing every simulated door's frame,
 with a button per door that presses the real gpiozero button on its mock pin.
 
-It listens on loopback only and is part of the demo, not of the product.
+It listens on loopback only and is part of the demo, not of the product. A press is a POST
+that must come from the simulator's own page: its ``Origin`` header must be the simulator's
+origin (browsers send it with every POST), so a page on another site cannot press a door
+(403 otherwise).
 """
 
 from __future__ import annotations
@@ -75,6 +78,14 @@ class DoorSimulator:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/"
 
+    def same_origin(self, origin: str | None) -> bool:
+        """Whether ``origin`` (a request's ``Origin`` header) is this simulator's own."""
+        host, port = self._server.server_address[:2]
+        own = {f"http://{host!s}:{port}"}
+        if host in ("127.0.0.1", "::1"):
+            own.add(f"http://localhost:{port}")
+        return origin is not None and origin.rstrip("/") in own
+
     def start(self) -> None:
         self._thread.start()
 
@@ -112,6 +123,9 @@ class DoorSimulator:
                 self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found")
 
             def do_POST(self) -> None:
+                if not simulator.same_origin(self.headers.get("Origin")):
+                    self._send(HTTPStatus.FORBIDDEN, "text/plain", b"cross-site press refused")
+                    return
                 node_id = urlsplit(self.path).path.removeprefix("/press/")
                 door = simulator._doors.get(node_id)
                 if door is None:

@@ -139,8 +139,8 @@ def _count_talks(raw: Any) -> None:
     """Refuse a file with more than :data:`MAX_TALKS` events before validating them all."""
     if not isinstance(raw, dict) or not isinstance(raw.get("schedule"), dict):
         raise ProgramFileError(f"the file has no 'schedule' object at the top: {_NOT_THE_FORMAT}")
-    days = raw["schedule"].get("conference", {})
-    days = days.get("days") if isinstance(days, dict) else None
+    conference = raw["schedule"].get("conference")
+    days = conference.get("days") if isinstance(conference, dict) else None
     count = 0
     for day in days if isinstance(days, list) else []:
         rooms = day.get("rooms") if isinstance(day, dict) else None

@@ -108,14 +108,17 @@ def import_program(
     schedule.json, :class:`~hub.errors.InvalidError` for a mapping to an unknown room and
     :class:`~hub.errors.NotFoundError` when no event is set up.
     """
-    with hub.database.transaction() as db:
+    with hub.database.reading() as db:
         zone = repo.zone_of(repo.get_event(db).timezone)
-    programme = read_programme(data, zone)
-    with hub.database.transaction() as db:
         board = load_board(db)
-        result = plan(programme.talks, board, mapping)
-        if result.changes and not dry_run:
-            _apply(db, result, programme, actor, hub.clock.now())
+    programme = read_programme(data, zone)
+    result = plan(programme.talks, board, mapping)
+    if result.changes and not dry_run:
+        with hub.database.transaction() as db:
+            board = load_board(db)
+            result = plan(programme.talks, board, mapping)
+            if result.changes:
+                _apply(db, result, programme, actor, hub.clock.now())
     if result.changes and not dry_run:
         log.info("programme import changed the blocks of rooms %s", result.room_ids)
         hub.publisher.publish_rooms(result.room_ids)

@@ -143,13 +143,14 @@ def plan(talks: list[Talk], board: Board, mapping: Mapping[str, str]) -> Plan:
     unmatched: Counter[str] = Counter()
     wanted: dict[tuple[str, int], list[Talk]] = defaultdict(list)
     slots = sorted(board.slots, key=lambda slot: slot.start)
+    ends = [slot.end for slot in slots]
     for talk in _unique(talks):
         room_id = room_of(talk.room)
         if room_id is None:
             unmatched[talk.room] += 1
             continue
         result.matched_talks += 1
-        overlapped = _overlapped(slots, talk)
+        overlapped = _overlapped(slots, ends, talk)
         if not overlapped:
             result.outside.append(talk)
         for slot in overlapped:
@@ -205,10 +206,10 @@ def _unique(talks: list[Talk]) -> list[Talk]:
     return list({(talk.ref, talk.room, talk.start): talk for talk in talks}.values())
 
 
-def _overlapped(slots: list[BoardSlot], talk: Talk) -> list[BoardSlot]:
-    """The slots (sorted by start, not overlapping) that ``talk`` overlaps."""
+def _overlapped(slots: list[BoardSlot], ends: list[datetime], talk: Talk) -> list[BoardSlot]:
+    """The slots (sorted by start, not overlapping; ``ends`` their ends) that ``talk`` overlaps."""
     end = talk.end if talk.end > talk.start else talk.start + timedelta(microseconds=1)
-    first = bisect.bisect_right([slot.end for slot in slots], talk.start)
+    first = bisect.bisect_right(ends, talk.start)
     found = []
     for slot in slots[first:]:
         if slot.start >= end:

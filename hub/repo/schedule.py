@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import ConflictError, InvalidError, NotFoundError
@@ -205,13 +206,17 @@ def block_slot(
     room, slot = get_room(db, room_id), get_slot(db, slot_id)
     if find_block(db, room_id, slot_id) is not None:
         raise ConflictError(f"{room.name} is already blocked at {describe_slot(db, slot)}")
+    clash = f"{room.name} has a session at {describe_slot(db, slot)}"
     if scheduled_at(db, room_id, slot_id) is not None:
-        raise ConflictError(f"{room.name} has a session at {describe_slot(db, slot)}")
+        raise ConflictError(clash)
     block = BlockedSlot(
         room_id=room_id, slot_id=slot_id, label=label, source=source, source_ref=source_ref
     )
     db.add(block)
-    db.flush()
+    try:
+        db.flush()  # a booking committed meanwhile holds the slot (``slot_owners``)
+    except IntegrityError:
+        raise ConflictError(clash) from None
     return block
 
 

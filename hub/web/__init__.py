@@ -1,7 +1,8 @@
 """The hub's web pages: the public board, add-a-card, the ideas wall and the staff area.
 
 :func:`install` adds the page routers, the static files (``/static``), the live-update hub
-(``app.state.live``) and the login rate limiter to an app built by :func:`hub.app.create_app`.
+(``app.state.live``) and the login throttle (:mod:`hub.login_throttle`) to an app built by
+:func:`hub.app.create_app`.
 Pages are server-rendered (Jinja2, autoescaped); a small script (``static/live.js``) keeps an
 open board, room or session page current from ``/live`` without a reload.
 """
@@ -17,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from hub.live import LiveUpdates
-from hub.ratelimit import TokenBucketLimiter
+from hub.login_throttle import LoginThrottle
 from hub.web import (
     board,
     cards,
@@ -34,15 +35,12 @@ from hub.web.pages import error_page
 from shared.clock import Clock
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-#: Failed-or-not staff login attempts allowed per client address: a burst, then per hour.
-LOGIN_BURST, LOGIN_PER_HOUR = 10, 60
 
 
 def install(app: FastAPI, clock: Clock) -> None:
     """Add the pages, ``/static`` and ``/live`` to ``app``; see the module docstring."""
     app.state.live = LiveUpdates()
-    app.state.login_limiter = TokenBucketLimiter(clock, burst=LOGIN_BURST,
-                                                 per_hour=LOGIN_PER_HOUR)  # fmt: skip
+    app.state.login_throttle = LoginThrottle(clock)
     for module in (
         board, cards, ideas, staff_login, staff_event, staff_sessions, staff_layout, staff_notices,
         staff_records, staff_fleet,

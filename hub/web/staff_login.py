@@ -1,18 +1,22 @@
 """Staff login and logout: ``/staff/login`` (argon2 password check) and ``/staff/logout``.
 
 A successful login sets the ``openspaces_staff`` cookie (HttpOnly, SameSite=Lax, Secure on an
-https hub, expiring with the login) and goes to the page asked for. Failed attempts are rate
-limited per client address.
+https hub, expiring with the login) and goes to the page asked for. Failed attempts slow down
+further ones with exponential backoff per account, per address and per both
+(:class:`~hub.login_throttle.LoginThrottle`), so a guesser is held off without locking out a
+colleague behind the same address or the account's owner elsewhere.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 from starlette.responses import RedirectResponse, Response
 
+from hub.login_throttle import LoginThrottle
 from hub.staff import log_in, log_out
 from hub.web.pages import PageRoute, hub_of, render
 from hub.web.security import STAFF_COOKIE, FormDep, secure_cookies
@@ -33,13 +37,21 @@ def login(request: Request, form: FormDep) -> Response:
     hub = hub_of(request)
     username, target = form.get("username", "").strip(), _safe_next(form.get("next", ""))
     client = request.client.host if request.client else "unknown"
-    if not request.app.state.login_limiter.allow(client):
-        return _refused(request, username, target, "Too many attempts. Wait a few minutes.", 429)
+    throttle: LoginThrottle = request.app.state.login_throttle
+    wait = throttle.retry_after(username, client)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        message = f"Too many failed attempts. Try again in {seconds} seconds."
+        refused = _refused(request, username, target, message, 429)
+        refused.headers["Retry-After"] = str(seconds)
+        return refused
     hours = timedelta(hours=hub.settings.staff_login_hours)
     with hub.database.transaction() as db:
         issued = log_in(db, username, form.get("password", ""), hub.clock.now(), hours)
     if issued is None:
+        throttle.failed(username, client)
         return _refused(request, username, target, "That username and password do not match.")
+    throttle.succeeded(username, client)
     response = RedirectResponse(target, status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         STAFF_COOKIE, issued.cookie, max_age=int(hours.total_seconds()), expires=issued.expires_at,

@@ -61,11 +61,14 @@ def test_only_one_event(db: DbSession) -> None:
         repo.create_event(db, "Second", "UTC")
 
 
-def test_unknown_time_zone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "America", "A" * 300])
+def test_unknown_time_zone(tmp_path: Path, zone: str) -> None:
+    """A folder of the zone database or a name too long for a file is no zone either (ZoneInfo
+    raises OSError for those, which was a 500)."""
     database = open_database(f"sqlite:///{tmp_path / 'other.db'}")
     try:
-        with pytest.raises(InvalidError, match="Mars/Olympus"), database.transaction() as db:
-            repo.create_event(db, "Test", "Mars/Olympus")
+        with pytest.raises(InvalidError, match="unknown time zone"), database.transaction() as db:
+            repo.create_event(db, "Test", zone)
     finally:
         database.dispose()
 

@@ -215,13 +215,26 @@ def test_removals_are_noted_and_only_pruned_when_asked(run: Setup, config: Path)
     code, out, _ = run(DROPPED, "--prune")
     assert code == 0
     assert out == [
-        "removed room room-b (not in the file)",
         "removed slots on 2027-05-15: 11:00 (not in the file)",
+        "removed room room-b (not in the file)",
         "made 2 changes",
     ]
     after = board(config)
     assert [room[0] for room in after.rooms] == ["room-a"]
     assert after.slots == ["05-15 09:00", "05-15 10:00"]
+
+
+def test_pruning_a_room_takes_its_file_blocks_first(run: Setup, config: Path) -> None:
+    run(EVENT)
+    code, out, err = run(DROPPED, "--prune")
+    assert (code, err) == (0, "")
+    assert out == [
+        'removed block room-b 2027-05-15 10:00 "Sponsor workshop" (not in the file)',
+        "removed slots on 2027-05-15: 11:00 (not in the file)",
+        "removed room room-b (not in the file)",
+        "made 3 changes",
+    ]
+    assert board(config).blocks == []
 
 
 def test_rooms_and_hours_with_sessions_are_never_pruned(run: Setup, config: Path) -> None:

@@ -221,3 +221,11 @@ def test_an_excerpt_of_a_payload_is_short_and_says_how_long_it_was() -> None:
     long = excerpt(b"\x00" * 10_000)
     assert long.endswith("… (10000 bytes)")
     assert len(long) < 400
+
+
+@pytest.mark.parametrize("heartbeat", ["1e300", "1e-300", "0", "-5"])
+def test_a_heartbeat_out_of_bounds_is_refused(heartbeat: str) -> None:
+    """A door trusts the hub's heartbeat interval for "offline since": it must be sane."""
+    payload = f'{{"schema_version": 1, "state": "online", "heartbeat_s": {heartbeat}}}'
+    with pytest.raises(PayloadError):
+        decode(HubStatus, payload.encode())

@@ -52,6 +52,16 @@ def test_demo_json_follows_the_contract(demo: Demo) -> None:
     assert all(Path(n["frame"]).is_file() for n in info["nodes"])
 
 
+def test_files_holding_secrets_are_private(demo: Demo) -> None:
+    """demo.json has the staff token and password; the database every secret's hash."""
+    out = demo.options.out
+    private = [out / "demo.json", out / "hub.db", out / "hub.db-wal", out / "hub.db-shm",
+               out / "mosquitto" / "passwd"]  # fmt: skip
+    modes = {path.name: oct(path.stat().st_mode & 0o777) for path in private if path.exists()}
+    assert {"demo.json", "hub.db", "passwd"} <= set(modes)
+    assert set(modes.values()) == {"0o600"}, modes
+
+
 def test_a_session_is_on_now_and_another_is_next(demo: Demo) -> None:
     view = door(demo, "room-250a").node.last_view
     assert view is not None

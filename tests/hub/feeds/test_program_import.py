@@ -19,16 +19,17 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from hub import repository as repo
+from hub.app import create_app
 from hub.audit import list_entries
+from hub.auth import create_staff_token
+from hub.db import open_database
+from hub.settings import HubSettings
+from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 from tests.hub.feeds.conftest import add_card
+from tests.reference import reference_file
 
 PROGRAMME = Path(__file__).parent / "data" / "program.schedule.json"
-#: ``<repo>/../shared/reference/``: the reference material beside the repository checkout.
-SCHEMA_FILE = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "reference"
-    / "c3voc-schedule.schema.json"
-)  # fmt: skip
 MAPPING = {"room": "Main Hall B=room-b"}
 CARD_SLOT = 7  # 16:00, where "Typing in practice" wants Room B
 
@@ -97,9 +98,8 @@ IMPORTED = [
 
 
 def test_the_fixture_is_a_valid_c3voc_schedule() -> None:
-    if not SCHEMA_FILE.is_file():
-        pytest.skip(f"the c3voc schema is not there: {SCHEMA_FILE} (clone ../shared beside)")
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    schema_file = reference_file("c3voc-schedule.schema.json")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
     validator = jsonschema.Draft6Validator(
         schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER
     )
@@ -203,16 +203,19 @@ def test_blocks_made_by_hand_are_never_removed(client: TestClient, seeded: Seede
     assert blocks(client) == [("room-b", "12:00", "Sponsor workshop", None)]
 
 
-def test_the_changed_rooms_are_published(client: TestClient, seeded: Seeded) -> None:
+def test_the_changed_rooms_are_published_once(client: TestClient, seeded: Seeded) -> None:
     hub = hub_of(client)
     with hub.database.transaction() as db:
-        version = repo.stored_snapshot(db, "room-a").version  # type: ignore[union-attr]
+        versions = repo.snapshot_versions(db)
     post(client, seeded, programme())
     with hub.database.transaction() as db:
         stored = repo.stored_snapshot(db, "room-a")
+        assert repo.snapshot_versions(db) == versions + 2  # room-a and room-b, once each
     assert stored is not None
-    assert stored.version > version
     assert "Packaging, a deep dive" in stored.payload
+    post(client, seeded, programme())
+    with hub.database.transaction() as db:
+        assert repo.snapshot_versions(db) == versions + 2
 
 
 def test_room_names_match_ignoring_case_and_spaces_without_a_mapping(
@@ -286,3 +289,19 @@ def test_staff_only_and_no_form_uploads(client: TestClient, seeded: Seeded) -> N
     )
     assert form.status_code == 415
     assert blocks(client) == [("room-b", "12:00", "Sponsor workshop", None)]
+
+
+def test_before_an_event_exists_the_import_says_so(settings: HubSettings, clock: FakeClock) -> None:
+    database = open_database(settings.database_url)
+    try:
+        with database.transaction() as db:
+            token = create_staff_token(db, "tests")
+    finally:
+        database.dispose()
+    with TestClient(create_app(settings, clock=clock)) as fresh:
+        answer = fresh.post(
+            "/api/v1/import/program", content=PROGRAMME.read_bytes(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )  # fmt: skip
+    assert answer.status_code == 404
+    assert answer.json()["detail"].startswith("no event has been set up yet")

@@ -120,3 +120,20 @@ def test_staff_set_up_an_event_in_the_browser_alone(served_empty: str, page: Pag
     expect(page.locator("a.brand")).to_have_text("PyCon US 2027 Open Spaces")
     rooms = httpx.get(f"{served_empty}/api/v1/rooms").json()
     assert [room["id"] for room in rooms] == ["room-101", "hall-b"]
+
+
+def test_an_edit_link_followed_from_another_site_opens_the_card(
+    served: ServedHub, page: Page
+) -> None:
+    """The Strict cookie is set on a same-site step, so a link from a mail or chat works, and
+    the address bar ends up without the token."""
+    body = {"room_id": "room-a", "slot_id": served.seeded.slot_ids[5], "title": "Shared link"}
+    created = httpx.post(f"{served.url}/api/v1/sessions", json=body).json()
+    link = served.url + created["edit_url"].removeprefix("http://hub.test")
+    page.set_content(f'<a id="mail" href="{link}">open your card</a>')  # not the hub's site
+    page.locator("#mail").click()
+    expect(page.get_by_role("heading", name="Edit your card")).to_be_visible()
+    assert "token" not in page.url
+    page.get_by_role("button", name="Mark the room full").click()
+    expect(page.get_by_text("Marked full.")).to_be_visible()
+    assert "token" not in page.url

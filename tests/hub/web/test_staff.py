@@ -244,16 +244,41 @@ def test_audit_and_fleet_pages(staff_web: TestClient, seeded: Seeded) -> None:
     assert "v4" in fleet
 
 
-def test_login_attempts_are_rate_limited(web: TestClient) -> None:
-    codes = []
-    for _ in range(12):
-        token = csrf_of(web.get("/staff/login").text)
-        answer = web.post("/staff/login", data={
-            "csrf_token": token, "username": "alice", "password": "nope nope nope",
-        })  # fmt: skip
-        codes.append(answer.status_code)
-    assert codes[:10] == [401] * 10
-    assert codes[10:] == [429, 429]
+def attempt(client: TestClient, username: str, password: str) -> Any:
+    token = csrf_of(client.get("/staff/login").text)
+    return client.post("/staff/login", data={
+        "csrf_token": token, "username": username, "password": password,
+    }, follow_redirects=False)  # fmt: skip
+
+
+def test_login_attempts_back_off_per_account_and_address(
+    settings: HubSettings, seeded: Seeded, clock: FakeClock
+) -> None:
+    """Ten bad passwords for alice from one address hold alice off there, and nobody else."""
+    add_staff(settings.database_url, "alice")
+    add_staff(settings.database_url, "bob")
+    app = create_app(settings, clock=clock)
+    with TestClient(app, client=("10.0.0.1", 5000)) as venue_nat, \
+            TestClient(app, client=("10.0.0.2", 5000)) as elsewhere:  # fmt: skip
+        codes = [attempt(venue_nat, "alice", "nope nope nope").status_code for _ in range(10)]
+        assert codes == [401] * 6 + [429] * 4
+        refused = attempt(venue_nat, "alice", STAFF_PASSWORD)
+        assert refused.status_code == 429  # even the right password waits its turn
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "Try again in" in refused.text
+        assert attempt(venue_nat, "bob", STAFF_PASSWORD).status_code == 303
+        assert attempt(elsewhere, "alice", STAFF_PASSWORD).status_code == 303
+        clock.advance(int(refused.headers["retry-after"]))
+        assert attempt(venue_nat, "alice", STAFF_PASSWORD).status_code == 303
+
+
+def test_a_guess_against_many_accounts_from_one_address_is_slowed(
+    settings: HubSettings, seeded: Seeded, clock: FakeClock
+) -> None:
+    with TestClient(create_app(settings, clock=clock)) as client:
+        codes = [attempt(client, f"user{n}", "nope nope nope").status_code for n in range(32)]
+    assert codes[:30] == [401] * 30
+    assert codes[31] == 429
 
 
 def _entries(client: TestClient) -> list[Any]:
@@ -264,3 +289,23 @@ def _entries(client: TestClient) -> list[Any]:
 def test_log_in_helper_works(web: TestClient) -> None:
     log_in(web)
     assert "Sessions" in web.get("/staff").text
+
+
+def test_staff_lock_a_card_from_its_page_and_unlock_it(
+    staff_web: TestClient, seeded: Seeded
+) -> None:
+    body = {"room_id": "room-a", "slot_id": seeded.slot_ids[5], "title": "Held"}
+    created = staff_web.post("/api/v1/sessions", json=body).json()
+    host = {"X-Edit-Token": created["edit_url"].split("token=")[1]}
+    page = f"/staff/sessions/{created['id']}"
+    assert form_post(staff_web, page, page, {"action": "lock"}).status_code == 303  # type: ignore[attr-defined]
+    assert "Let the host edit it again" in staff_web.get(page).text
+    refused = staff_web.patch(f"/api/v1/sessions/{created['id']}", json={"title": "Mine"},
+                              headers=host)  # fmt: skip
+    assert refused.status_code == 409
+    assert form_post(staff_web, page, page, {"action": "unlock"}).status_code == 303  # type: ignore[attr-defined]
+    allowed = staff_web.patch(f"/api/v1/sessions/{created['id']}", json={"title": "Mine"},
+                              headers=host)  # fmt: skip
+    assert allowed.status_code == 200
+    newest_first = [e.action for e in _entries(staff_web)][:3]
+    assert newest_first == ["session.edit", "session.unlock", "session.lock"]
