@@ -31,6 +31,7 @@ from pydantic import (
 from shared.errors import ConfigError
 from shared.render.panels import PANELS, Panel
 from shared.topics import DEFAULT_PREFIX, Topics, check_id
+from signage_node.clock_trust import SYNC_FLAG
 
 ENV_PREFIX = "OPENSPACES_NODE_"
 DEFAULT_PANEL = "impression-7.3-spectra6"
@@ -78,6 +79,10 @@ class NodeSettings(BaseModel):
     ``refresh_lead_s`` and ``min_refresh_interval_s`` (None: derived, see
     :attr:`refresh_lead` and :attr:`min_refresh_interval`) tune the refresh policy:
     :func:`shared.doortime.door_time` and :mod:`signage_node.refresh`.
+
+    ``clock_sync_flag`` is the file whose presence says the system clock was synchronised this
+    boot (timesyncd's); None (``""`` in the file) trusts the system clock as it is. See
+    :mod:`signage_node.clock_trust`.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -97,6 +102,12 @@ class NodeSettings(BaseModel):
     offline_after_beats: int = Field(default=3, ge=1, le=100)
     refresh_lead_s: float | None = Field(default=None, ge=0, le=600)
     min_refresh_interval_s: float | None = Field(default=None, ge=0, le=3600)
+    clock_sync_flag: Path | None = SYNC_FLAG
+
+    @field_validator("clock_sync_flag", mode="before")
+    @classmethod
+    def _no_flag(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("node_id", "room_id")
     @classmethod
