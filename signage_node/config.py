@@ -50,6 +50,8 @@ DRIVER_PINS = {"inky.inky_el133uf1:Inky": frozenset({16, 26})}
 HIGHEST_BCM_PIN = 27
 #: The Impression boards' built-in buttons, by the letter printed beside them.
 IMPRESSION_BUTTONS = {"A": 5, "B": 6, "C": 16, "D": 24}
+#: Boards whose buttons differ: the 13.3" uses GPIO 16 as a chip select, and button C is on 25.
+DRIVER_BUTTONS = {"inky.inky_el133uf1:Inky": {**IMPRESSION_BUTTONS, "C": 25}}
 
 
 class BrokerSettings(BaseModel):
@@ -126,15 +128,20 @@ class NodeSettings(BaseModel):
             raise ValueError(f"unknown panel {value!r}; known panels: {', '.join(sorted(PANELS))}")
         return value
 
-    @field_validator("button_pin", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _button_letter(cls, value: object) -> object:
-        if isinstance(value, str) and value.strip().isalpha():
-            letter = value.strip().upper()
-            if letter not in IMPRESSION_BUTTONS:
-                raise ValueError(f"button {value!r}: the Impression boards' buttons are A-D")
-            return IMPRESSION_BUTTONS[letter]
-        return value
+    def _button_letter(cls, data: Any) -> Any:
+        """A button letter becomes the pin of that button on this panel's board."""
+        value = data.get("button_pin") if isinstance(data, dict) else None
+        if not (isinstance(value, str) and value.strip().isalpha()):
+            return data
+        letter = value.strip().upper()
+        if letter not in IMPRESSION_BUTTONS:
+            raise ValueError(f"button_pin: button {value!r}: the Impression boards' buttons "
+                             "are A-D")  # fmt: skip
+        panel = PANELS.get(str(data.get("panel", DEFAULT_PANEL)))
+        buttons = DRIVER_BUTTONS.get(panel.driver if panel else "", IMPRESSION_BUTTONS)
+        return {**data, "button_pin": buttons[letter]}
 
     @field_validator("button_pin", "led_pin")
     @classmethod
