@@ -225,5 +225,7 @@ add_to_groups gpio spi i2c
 make_dir /var/lib/openspaces-node 0750 "$SERVICE_USER:$SERVICE_USER"
 install_node_venv
 install_config
+put_file "$DEPLOY_DIR/systemd/journald-openspaces.conf" \
+    /etc/systemd/journald.conf.d/openspaces.conf 0644 root:root
 install_service
 say "done. Follow the door with: journalctl -u openspaces-node -f"

@@ -61,6 +61,9 @@ def test_install_node(scratch: Scratch, tmp_path: Path) -> None:
     unit = scratch.at("/etc/systemd/system/openspaces-node.service").read_text()
     assert unit == (DEPLOY / "systemd/openspaces-node.service").read_text()
     assert boot.read_text() == "dtparam=audio=on\n\n[all]\n" + OVERLAY
+    journal = scratch.at("/etc/systemd/journald.conf.d/openspaces.conf").read_text()
+    assert "Storage=persistent" in journal
+    assert "SystemMaxUse=50M" in journal
     check = subprocess.run(
         [str(scratch.at(f"{VENV}/bin/openspaces")), "node", "--check", "--config", str(installed)],
         capture_output=True, text=True, env=offline_env(), timeout=60, check=False,
