@@ -63,6 +63,8 @@ log = logging.getLogger(__name__)
 MAX_WAIT_S = 60.0
 #: Wake a little after a planned moment rather than a little before it.
 BOUNDARY_MARGIN_S = 0.005
+#: A heartbeat that moves the door's time further than this redraws and re-plans the door.
+MAX_TIME_STEP_S = 1.0
 
 
 class Node:
@@ -285,10 +287,11 @@ class Node:
         before = state.context(mono, now)
         log.debug("hub %s at %s", event.status.state, event.status.at)
         state.hub_status(event.status, mono, now, event.live)
+        jumped = False
         if event.live and event.status.at is not None:
-            self._time.heard_hub(event.status.at)
+            jumped = abs(self._time.heard_hub(event.status.at)) > MAX_TIME_STEP_S
             self._follow_clock()
-        return state.context(mono, self._clock.now()) != before or state.diagnostic
+        return jumped or state.context(mono, self._clock.now()) != before or state.diagnostic
 
     def _snapshot(self, room_id: str, snapshot: RoomSnapshot) -> bool:
         state = self._state

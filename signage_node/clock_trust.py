@@ -68,12 +68,15 @@ class DoorClock:
     def monotonic(self) -> float:
         return self._system.monotonic()
 
-    def heard_hub(self, hub_at: datetime) -> None:
-        """A live heartbeat stamped ``hub_at`` (the hub's clock) arrived just now."""
+    def heard_hub(self, hub_at: datetime) -> float:
+        """A live heartbeat stamped ``hub_at`` (the hub's clock) arrived just now; return how
+        far that moved the door's time (seconds)."""
+        before = self.now()
         if self._anchor is None:
             skew = (self._system.now() - hub_at).total_seconds()
             log.info("the door now reads hub time (its own clock was %+.1f s off)", skew)
         self._anchor = (hub_at, self._system.monotonic())
+        return (self.now() - before).total_seconds()
 
     def hub_now(self) -> datetime | None:
         """Hub time, or None before the first heartbeat."""

@@ -25,7 +25,7 @@ def test_the_door_clock_reads_hub_time_from_the_first_heartbeat(tmp_path: Path) 
     flag.touch()  # timesyncd synchronised the clock
     assert (door.source, door.trusted()) == ("ntp", True)
     hub_at = START + timedelta(hours=5)
-    door.heard_hub(hub_at)
+    assert door.heard_hub(hub_at) == 5 * 3600
     system.advance(30)
     assert door.now() == door.hub_now() == hub_at + timedelta(seconds=30)
     system.set(START - timedelta(days=1))  # the system clock steps: hub time does not move
@@ -85,3 +85,18 @@ def test_a_door_with_no_network_at_all(loop_node: Start, tmp_path: Path) -> None
     flag.touch()
     door.move(60)
     assert _view(door) == ("session", TITLES[2])
+
+
+def test_a_synchronised_door_follows_the_hubs_time_at_once(
+    loop_node: Start, tmp_path: Path
+) -> None:
+    """NTP says the clock is right (10:30), the hub says 11:05: the hub wins at its first
+    heartbeat, and the door redraws for 11:05 without waiting for a boundary."""
+    flag = tmp_path / "synchronized"
+    flag.touch()
+    door = loop_node(clock_sync_flag=flag)
+    door.deliver(SnapshotArrived("room-a", snapshot(1)))
+    assert door.node.settle()
+    assert _view(door) == ("session", TITLES[0])
+    _heartbeat(door, timedelta(minutes=35))
+    assert _view(door) == ("session", TITLES[1])
