@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: demo test lint typecheck pytest bench gallery screenshots faults system-deps demo-deps clean help
+.PHONY: demo test lint typecheck pytest bench gallery screenshots faults arm64 system-deps demo-deps clean help
 
 help:
 	@echo "make demo   - run hub, private Mosquitto and simulated doors (ARGS='--duration 60')"
 	@echo "make test   - lint, type-check and run the test suite"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
 	@echo "make faults - run the fault-injection and security tests alone"
+	@echo "make arm64  - install a door in an emulated arm64 Debian root; its frames = this machine's"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,10 @@ faults: $(STAMP) system-deps
 	$(BIN)/pytest tests/reliability tests/security tests/signage_node/test_cache_crash.py \
 		tests/hub/test_fuzz.py tests/signage_node/test_fuzz.py tests/hub/test_mqtt_link.py \
 		tests/hub/test_booking_state_machine.py $(PYTEST_ARGS)
+
+# The door's install on a Pi's architecture, under qemu-user emulation (root; see the script).
+arm64: $(STAMP) system-deps
+	bash deploy/dev/arm64.sh
 
 gallery: $(STAMP) system-deps
 	$(BIN)/openspaces render --gallery docs/gallery
