@@ -14,8 +14,8 @@ LOCK_TOOLS := .venv-lock
 UV := $(LOCK_TOOLS)/uv-$(UV_VERSION)/bin/uv
 COMPILE = $(UV) pip compile pyproject.toml --quiet --custom-compile-command "make lock" $(ARGS)
 
-.PHONY: demo test lint typecheck pytest bench gallery screenshots faults system-deps demo-deps \
-	lock clean help
+.PHONY: demo test lint typecheck pytest bench gallery screenshots faults arm64 system-deps \
+	demo-deps lock clean help
 
 help:
 	@echo "make demo   - run hub, private Mosquitto and simulated doors (ARGS='--duration 60')"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
 	@echo "make faults - run the fault-injection and security tests alone"
 	@echo "make lock   - regenerate the locks in requirements/ from pyproject.toml"
+	@echo "make arm64  - install a door in an emulated arm64 Debian root; its frames = this machine's"
 
 $(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +83,10 @@ faults: $(STAMP) system-deps
 		tests/hub/web/test_form_fuzz.py tests/hub/test_no_server_error.py \
 		tests/hub/test_body_limit.py tests/hub/test_postgres_input.py tests/hub/test_slot_owner.py \
 		$(PYTEST_ARGS)
+
+# The door's install on a Pi's architecture, under qemu-user emulation (root; see the script).
+arm64: $(STAMP) system-deps
+	bash deploy/dev/arm64.sh
 
 gallery: $(STAMP) system-deps
 	$(BIN)/openspaces render --gallery docs/gallery

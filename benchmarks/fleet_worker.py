@@ -57,7 +57,7 @@ def start_nodes(spec: dict[str, Any]) -> list[tuple[Node, MockFactory]]:
             node_id=entry["node_id"], room_id=entry["room_id"], panel=entry["panel"],
             broker=BrokerSettings(host=spec["host"], port=spec["port"],
                                   password=entry["password"], keepalive_s=30),
-            state_dir=Path(spec["state_dir"]) / entry["node_id"],
+            state_dir=Path(spec["state_dir"]) / entry["node_id"], clock_sync_flag=None,
         )  # fmt: skip
         pins = MockFactory()
         display = ReportingDisplay(PANELS[entry["panel"]], entry["node_id"], entry["room_id"])

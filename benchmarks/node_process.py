@@ -106,7 +106,7 @@ def start_node(folder: Path, broker: MosquittoProcess, password: str, case: Case
     config.write_text(
         f'node_id = "door-1"\nroom_id = "{sample_snapshot().room.id}"\npanel = "{case.panel}"\n'
         f'display = "{case.display}"\npng_path = "{folder / "door.png"}"\n'
-        f'state_dir = "{folder / case.name}"\n'
+        f'state_dir = "{folder / case.name}"\nclock_sync_flag = ""\n'  # this machine keeps time
         f'[broker]\nhost = "127.0.0.1"\nport = {broker.port}\npassword = "{password}"\n'
     )
     command = (

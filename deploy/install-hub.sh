@@ -101,7 +101,8 @@ reload_broker() {
 }
 
 # sqlite3 is for backups (docs/operations.md).
-apt_install mosquitto python3-venv sqlite3 fonts-dejavu-core
+# libfribidi0: raqm's text layout, so the hub's door previews are the doors' own pixels.
+apt_install mosquitto python3-venv sqlite3 fonts-dejavu-core libfribidi0
 ensure_user /var/lib/openspaces-hub
 make_dir /var/lib/openspaces-hub 0750 "$SERVICE_USER:$SERVICE_USER"
 install_broker

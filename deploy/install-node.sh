@@ -199,7 +199,11 @@ install_config() {
 }
 
 # Enable the service; start it only when it can work now (a configured node, no reboot due).
+# The pickup unit installs a node.toml dropped on the boot partition at boot (golden image).
 install_service() {
+    put_file "$DEPLOY_DIR/lib/pickup-node-config.sh" /usr/local/sbin/openspaces-pickup-node-config \
+        0755 root:root
+    enable_unit openspaces-node-config.service
     if [ -z "$NODE_CONFIG" ]; then
         enable_unit openspaces-node.service
         say "no --node-config: provision this node on the hub, copy its node.toml to"
@@ -221,5 +225,7 @@ add_to_groups gpio spi i2c
 make_dir /var/lib/openspaces-node 0750 "$SERVICE_USER:$SERVICE_USER"
 install_node_venv
 install_config
+put_file "$DEPLOY_DIR/systemd/journald-openspaces.conf" \
+    /etc/systemd/journald.conf.d/openspaces.conf 0644 root:root
 install_service
 say "done. Follow the door with: journalctl -u openspaces-node -f"

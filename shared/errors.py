@@ -6,7 +6,9 @@ OpenSpacesError            every error this project raises on purpose
 ├── TopicError             a topic or an id that cannot be part of our topic tree
 ├── ConfigError            a configuration file or variable that is missing or wrong
 ├── PanelError             the e-ink panel did not refresh (its driver failed, or took
-│                          too long and was stopped); also a RuntimeError
+│   │                      too long and was stopped); also a RuntimeError
+│   └── PinsInUseError     another program (or the kernel's SPI chip select) holds the
+│                          panel's GPIO lines
 └── LayoutEngineError      Pillow cannot lay text out with raqm here, so frames would
                            differ from every other machine's; also a RuntimeError
 """
@@ -41,6 +43,11 @@ class ConfigError(OpenSpacesError, ValueError):
 
 class PanelError(OpenSpacesError, RuntimeError):
     """The e-ink panel did not refresh: its driver failed, or overran and was stopped."""
+
+
+class PinsInUseError(PanelError):
+    """The panel's GPIO lines are claimed by something else (gpiodevice says so by raising
+    ``SystemExit``, which the panel helper turns into this)."""
 
 
 class LayoutEngineError(OpenSpacesError, RuntimeError):

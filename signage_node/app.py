@@ -34,6 +34,7 @@ from shared.clock import Clock
 from shared.render import DoorView
 from shared.wire import NodeCommand, NodeConfig, NodeStatus, RoomSnapshot
 from signage_node.cache import ConfigCache, SnapshotCache
+from signage_node.clock_trust import DoorClock, sync_flag_check
 from signage_node.config import NodeSettings
 from signage_node.display import Display
 from signage_node.display_worker import DisplayWorker
@@ -70,6 +71,8 @@ log = logging.getLogger(__name__)
 MAX_WAIT_S = 60.0
 #: Wake a little after a planned moment rather than a little before it.
 BOUNDARY_MARGIN_S = 0.005
+#: A heartbeat that moves the door's time further than this redraws and re-plans the door.
+MAX_TIME_STEP_S = 1.0
 
 
 class Node:
@@ -80,6 +83,8 @@ class Node:
     :class:`~signage_node.mqtt_link.NodeLink`, reporting to ``supervisor``). ``supervisor``
     (default: the node's own) watches its threads and callbacks; ``notifier`` tells systemd
     the loop is alive (default: does nothing). Call :meth:`start` once and :meth:`stop` once.
+    The door reads ``clock`` through a :class:`~signage_node.clock_trust.DoorClock`: hub time
+    once heartbeats arrive, "Time unknown" while neither they nor NTP vouch for it.
     """
 
     def __init__(
@@ -94,7 +99,8 @@ class Node:
         notifier: SystemdNotifier | None = None,
     ) -> None:
         self.settings = settings
-        self._clock = clock
+        self._time = DoorClock(clock, sync_flag_check(settings.clock_sync_flag))
+        self._clock: Clock = self._time
         self._display = display
         self._pin_factory = pin_factory
         self._inbox = Inbox()
@@ -111,6 +117,7 @@ class Node:
         self._state = DoorState(
             settings.node_id, None, settings.offline_after_beats, clock.monotonic(), clock.now()
         )
+        self._state.clock_synced = self._time.trusted()
         self._door = Door(
             self._state, display.panel, self._worker, lead_s=settings.refresh_lead,
             gate=RefreshGate(settings.min_refresh_interval),
@@ -243,6 +250,7 @@ class Node:
                 changed = self._handle(item) or changed
         if self._inbox.stopped:
             return None
+        changed = self._follow_clock() or changed
         return changed or self._clock.monotonic() >= self._planned_mono, flushes
 
     def _plan(self) -> float:
@@ -281,16 +289,14 @@ class Node:
             case SiteArrived():
                 state.site, changed = event.site, False
             case HubStatusArrived():
-                log.debug("hub %s at %s", event.status.state, event.status.at)
-                state.hub_status(event.status, mono, now, event.live)
-                changed = state.context(mono, now) != before or state.diagnostic
+                changed = self._hub_status(event, mono, now)
             case LinkChanged():
                 state.link_changed(event.connected, mono, now)
                 changed = state.context(mono, now) != before or state.diagnostic
             case AddressFound():
                 self._ip, changed = event.ip, state.diagnostic
             case CommandArrived():
-                changed = self._command(event.command, now, mono)
+                changed = self._command(event.command, mono)
             case ButtonPressed():
                 changed = self._press(now, mono)
             case ButtonHeld():
@@ -301,6 +307,18 @@ class Node:
             case Wake():
                 pass
         return changed
+
+    def _hub_status(self, event: HubStatusArrived, mono: float, now: datetime) -> bool:
+        """A hub status: contact, and on a live heartbeat the hub's time for the door's."""
+        state = self._state
+        before = state.context(mono, now)
+        log.debug("hub %s at %s", event.status.state, event.status.at)
+        state.hub_status(event.status, mono, now, event.live)
+        jumped = False
+        if event.live and event.status.at is not None:
+            jumped = abs(self._time.heard_hub(event.status.at)) > MAX_TIME_STEP_S
+            self._follow_clock()
+        return jumped or state.context(mono, self._clock.now()) != before or state.diagnostic
 
     def _snapshot(self, room_id: str, snapshot: RoomSnapshot) -> bool:
         state = self._state
@@ -338,14 +356,14 @@ class Node:
             log.error("cannot cache the snapshot of room %s: %s", room_id, exc)
             self._last_error = f"cache: {exc}"
 
-    def _command(self, command: NodeCommand, now: datetime, mono: float) -> bool:
+    def _command(self, command: NodeCommand, mono: float) -> bool:
         """Act on a command from the hub, unless it is older than its ``duration_s``.
 
         The broker drops commands whose message expiry passed; this also catches one that
-        lingered, by the hub's clock (the node's clock less the measured offset), when known.
+        lingered, by hub time, once a heartbeat has given it.
         """
-        offset = self._state.clock_offset_s
-        age = None if offset is None else (now - command.issued_at).total_seconds() - offset
+        hub_now = self._time.hub_now()
+        age = None if hub_now is None else (hub_now - command.issued_at).total_seconds()
         if age is not None and age > command.duration_s:
             log.info("ignored command %s (%s): issued %.0f s ago", command.command, command.id, age)
             return False
@@ -394,6 +412,12 @@ class Node:
         if config is not None:
             return config.room_id
         return self.settings.room_id
+
+    def _follow_clock(self) -> bool:
+        """Take up whether the door's clock is trusted now; True if that changed."""
+        trusted = self._time.trusted()
+        changed, self._state.clock_synced = trusted != self._state.clock_synced, trusted
+        return changed
 
     def _cached_snapshot(self, room_id: str | None) -> RoomSnapshot | None:
         if room_id is None:

@@ -53,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         'with panel = "auto" the board is read only when the node starts',
     )
     parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="check this door's hardware, broker, clock and text layout, one line each (OK or "
+        "the fix), and exit (0 if all passed); stop the service first",
+    )
+    parser.add_argument(
         "--mock-gpio",
         action="store_true",
         help="use gpiozero's mock pins (to run a node on a machine without GPIO)",
@@ -64,6 +70,8 @@ def run(args: argparse.Namespace, helper: PanelHelper | None = None) -> int:
     """Run the node of ``args.config``; ``helper`` runs the Inky panel's driver (tests give
     one on fake buses)."""
     settings = load_node_config(args.config, os.environ)
+    if args.selftest:
+        return _selftest(settings, args, helper)
     raqm = require_raqm()
     if args.check:
         log.info("%s: configuration is valid for node %s", args.config, settings.node_id)
@@ -121,6 +129,17 @@ def make_display(settings: NodeSettings, helper: PanelHelper | None = None) -> D
     if settings.display == "png":
         return PngDisplay(settings.panel_spec, settings.frame_path)
     return InkyDisplay(settings.panel_spec, helper=helper)
+
+
+def _selftest(settings: NodeSettings, args: argparse.Namespace, helper: PanelHelper | None
+              ) -> int:  # fmt: skip
+    """Print the self-test's lines; 0 if every check passed."""
+    from signage_node.selftest import Machine, report, selftest  # noqa: PLC0415
+
+    pins = _mock_pins() if args.mock_gpio else None
+    text, status = report(selftest(settings, Machine(pin_factory=pins, helper=helper)))
+    print(text)  # the command's output, for the person at the door
+    return status
 
 
 def _mock_pins() -> object:

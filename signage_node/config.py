@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -32,6 +32,7 @@ from shared.errors import ConfigError
 from shared.render.panels import PANELS, Panel
 from shared.settings import FileSettings, config_error, load_file_settings
 from shared.topics import DEFAULT_PREFIX, Topics, check_id
+from signage_node.clock_trust import SYNC_FLAG
 
 ENV_PREFIX = "OPENSPACES_NODE_"
 DEFAULT_PANEL = "impression-7.3-spectra6"
@@ -50,6 +51,8 @@ DRIVER_PINS = {"inky.inky_el133uf1:Inky": frozenset({16, 26})}
 HIGHEST_BCM_PIN = 27
 #: The Impression boards' built-in buttons, by the letter printed beside them.
 IMPRESSION_BUTTONS = {"A": 5, "B": 6, "C": 16, "D": 24}
+#: Boards whose buttons differ: the 13.3" uses GPIO 16 as a chip select, and button C is on 25.
+DRIVER_BUTTONS = {"inky.inky_el133uf1:Inky": {**IMPRESSION_BUTTONS, "C": 25}}
 
 
 class BrokerSettings(BaseModel):
@@ -79,6 +82,10 @@ class NodeSettings(FileSettings):
     ``refresh_lead_s`` and ``min_refresh_interval_s`` (None: derived, see
     :attr:`refresh_lead` and :attr:`min_refresh_interval`) tune the refresh policy:
     :func:`shared.doortime.door_time` and :mod:`signage_node.refresh`.
+
+    ``clock_sync_flag`` is the file whose presence says the system clock was synchronised this
+    boot (timesyncd's); None (``""`` in the file) trusts the system clock as it is. See
+    :mod:`signage_node.clock_trust`.
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
@@ -98,6 +105,12 @@ class NodeSettings(FileSettings):
     offline_after_beats: int = Field(default=3, ge=1, le=100)
     refresh_lead_s: float | None = Field(default=None, ge=0, le=600)
     min_refresh_interval_s: float | None = Field(default=None, ge=0, le=3600)
+    clock_sync_flag: Path | None = SYNC_FLAG
+
+    @field_validator("clock_sync_flag", mode="before")
+    @classmethod
+    def _no_flag(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("node_id", "room_id")
     @classmethod
@@ -116,15 +129,20 @@ class NodeSettings(FileSettings):
             raise ValueError(f"unknown panel {value!r}; known panels: {', '.join(sorted(PANELS))}")
         return value
 
-    @field_validator("button_pin", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _button_letter(cls, value: object) -> object:
-        if isinstance(value, str) and value.strip().isalpha():
-            letter = value.strip().upper()
-            if letter not in IMPRESSION_BUTTONS:
-                raise ValueError(f"button {value!r}: the Impression boards' buttons are A-D")
-            return IMPRESSION_BUTTONS[letter]
-        return value
+    def _button_letter(cls, data: Any) -> Any:
+        """A button letter becomes the pin of that button on this panel's board."""
+        value = data.get("button_pin") if isinstance(data, dict) else None
+        if not (isinstance(value, str) and value.strip().isalpha()):
+            return data
+        letter = value.strip().upper()
+        if letter not in IMPRESSION_BUTTONS:
+            raise ValueError(f"button_pin: button {value!r}: the Impression boards' buttons "
+                             "are A-D")  # fmt: skip
+        panel = PANELS.get(str(data.get("panel", DEFAULT_PANEL)))
+        buttons = DRIVER_BUTTONS.get(panel.driver if panel else "", IMPRESSION_BUTTONS)
+        return {**data, "button_pin": buttons[letter]}
 
     @field_validator("button_pin", "led_pin")
     @classmethod

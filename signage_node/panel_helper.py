@@ -15,11 +15,12 @@ Protocol. ``show`` reads the frame as a PNG from stdin: a "P" image of the panel
 palette (see :mod:`shared.render.panels`), which the driver takes as it is: no dithering, and
 inky 2.6's broken RGB path on Pillow 13 is never used. The helper then writes one JSON line to
 stdout and exits 0 with ``{"ok": true, "seconds": 31.2, "peak_rss_kb": 34120}`` when the panel
-refreshed, or 1 with ``{"ok": false, "error": "..."}`` when it did not (a driver exception, or
-a busy line that timed out, which inky only warns about). ``detect`` answers
-``{"ok": true, "classes": [...], "width": 800, "height": 480, "colour": "multi"}`` from the
-board's EEPROM (``classes``: the driver's class and its bases, as ``module:Class``; ``colour``:
-the driver's own colour name). Diagnostics go to stderr.
+refreshed, or 1 with ``{"ok": false, "error": "..."}`` when it did not (a driver exception,
+pins held by another program, or the long wait for the refresh itself timing out, which inky
+only warns about; the 7-colour drivers' short power-on/off waits time out harmlessly).
+``detect`` answers ``{"ok": true, "classes": [...], "width": 800, "height": 480, "colour":
+"multi"}`` from the board's EEPROM (``classes``: the driver's class and its bases, as
+``module:Class``; ``colour``: the driver's own colour name). Diagnostics go to stderr.
 
 Once ``show`` has its frame it ignores SIGTERM and SIGINT: a refresh cut off midway leaves the
 panel powered with a half-drawn image, so the helper finishes it however it is asked to stop
@@ -38,6 +39,7 @@ import importlib
 import io
 import json
 import logging
+import re
 import resource
 import signal
 import sys
@@ -49,7 +51,7 @@ from typing import Any, BinaryIO, TextIO
 
 from PIL import Image
 
-from shared.errors import PanelError
+from shared.errors import PanelError, PinsInUseError
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,30 @@ BusFactory = Callable[[str | None], Mapping[str, Any]]
 
 #: What the warnings say that inky gives instead of an error when the panel stays busy too long.
 TIMED_OUT = "Timed out"
+#: A busy wait this long (seconds) or longer is the wait for the refresh itself; its timeout
+#: is a failed refresh. The 7-colour drivers also wait 0.2-1 s around power on and off, and
+#: those waits time out on good refreshes (the panel does not always pulse BUSY for them).
+LONG_WAIT_S = 5.0
+_WAITED = re.compile(r"after (\d+(?:\.\d+)?)s")
+#: What to do when gpiodevice finds the panel's pins claimed.
+PINS_FIX = (
+    "stop whatever holds them (another openspaces node or inky program); GPIO 8 held "
+    "by the kernel means the SPI chip-select overlay is missing: add dtoverlay=spi0-0cs "
+    "under [all] in /boot/firmware/config.txt and reboot (deploy/install-node.sh does)"
+)
+
+
+def failed_waits(messages: Sequence[str]) -> list[str]:
+    """The inky warnings among ``messages`` that mean the refresh itself timed out: a timed-out
+    wait of :data:`LONG_WAIT_S` or more, or one whose length the message does not say."""
+    failed = []
+    for message in messages:
+        if TIMED_OUT not in message:
+            continue
+        waited = _WAITED.search(message)
+        if waited is None or float(waited.group(1)) >= LONG_WAIT_S:
+            failed.append(message)
+    return failed
 
 
 @dataclass(frozen=True)
@@ -121,18 +147,20 @@ def build_driver(spec: DriverSpec, buses: Mapping[str, Any]) -> Any:
 def refresh(driver: Any, frame: Image.Image) -> None:
     """Hand ``frame`` to ``driver`` and refresh the panel; blocks for the whole refresh.
 
-    Raise :class:`~shared.errors.PanelError` if the driver raises or warns that the panel
-    timed out (the rest of the driver's sequence still runs, so the panel is powered down as
-    usual).
+    Raise :class:`~shared.errors.PanelError` if the driver raises or warns that the refresh
+    timed out (:func:`failed_waits`; the rest of the driver's sequence still runs, so the panel
+    is powered down as usual), :class:`~shared.errors.PinsInUseError` if its pins are taken.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             driver.set_image(frame)
             driver.show()
+        except SystemExit as exc:  # gpiodevice's way of saying the pins are claimed
+            raise PinsInUseError(f"the panel's pins are in use: {exc}; {PINS_FIX}") from None
         except Exception as exc:  # whatever the driver or its bus raises is this refresh's end
             raise PanelError(f"{type(exc).__name__}: {exc}") from exc
-    timeouts = [str(w.message) for w in caught if TIMED_OUT in str(w.message)]
+    timeouts = failed_waits([str(w.message) for w in caught])
     for warning in caught:
         log.warning("inky: %s", warning.message)
     if timeouts:
@@ -208,6 +236,8 @@ def _show(args: argparse.Namespace, buses: BusFactory, stdin: BinaryIO) -> dict[
     started = time.monotonic()
     try:
         driver = build_driver(spec, buses(spec.path))
+    except SystemExit as exc:  # gpiodevice: the pins are claimed
+        raise PinsInUseError(f"the panel's pins are in use: {exc}; {PINS_FIX}") from None
     except Exception as exc:  # an unknown class, a bad option, a bus that cannot open
         raise PanelError(f"cannot build {spec.path}: {type(exc).__name__}: {exc}") from exc
     refresh(driver, frame)

@@ -271,7 +271,7 @@ def _start(
     clock = FakeClock(datetime.combine(day, time(8), own.event.zone()))
     settings = NodeSettings.model_validate({
         "node_id": "door-301", "room_id": OWN, "panel": panel.id, "display": "inky",
-        "state_dir": folder, **policy,
+        "state_dir": folder, "clock_sync_flag": None, **policy,
     })  # fmt: skip
     display, pins = CountingDisplay(panel, clock), MockFactory()
     links: list[LoopbackLink] = []

@@ -17,8 +17,8 @@ from shared.wire import DoorSlot, HubStatus, RoomSnapshot, SiteInfo
 log = logging.getLogger(__name__)
 
 DEFAULT_HEARTBEAT_S = 10.0
-#: A node clock further than this from the hub's (or behind its room's snapshot) is not
-#: trusted: the door says "time unknown" rather than show a session for the wrong time.
+#: A door time further than this behind its room's snapshot's publication is not trusted:
+#: the door says "time unknown" rather than show a session for the wrong time.
 MAX_CLOCK_OFFSET_S = 180.0
 #: At most this many other rooms' snapshots are kept (for "also on now").
 MAX_OTHER_ROOMS = 200
@@ -44,7 +44,9 @@ class DoorState:
     for ``offline_after_beats`` heartbeats; the door then says "offline since" the last contact.
     ``others`` holds the latest snapshot of every other room (at most :data:`MAX_OTHER_ROOMS`),
     for "also on now" and for a quick start when the hub assigns another room.
-    ``clock_offset_s`` is the node's clock minus the hub's, measured on each live heartbeat.
+    ``clock_offset_s`` is the door's clock minus the hub's, measured on each live heartbeat.
+    ``clock_synced`` says whether the door's clock has a source worth believing (the hub's
+    heartbeats or NTP this boot: :mod:`signage_node.clock_trust`); the node's loop sets it.
     """
 
     node_id: str
@@ -64,6 +66,7 @@ class DoorState:
     clock_offset_s: float | None = None
     identify_until: float | None = None
     diagnostic: bool = False
+    clock_synced: bool = True
 
     def __post_init__(self) -> None:
         self.contact_mono = self.started_mono
@@ -195,9 +198,12 @@ class DoorState:
         return self.identify_until is not None and mono < self.identify_until
 
     def clock_trusted(self, at: datetime) -> bool:
-        """Whether the node's clock (reading ``at``) agrees with the hub's and with its
-        snapshot, to :data:`MAX_CLOCK_OFFSET_S`. Unknown offsets count as agreeing."""
-        if self.clock_offset_s is not None and abs(self.clock_offset_s) > MAX_CLOCK_OFFSET_S:
+        """Whether the door's clock (reading ``at``) has a source (``clock_synced``) and is not
+        behind its snapshot's publication by more than :data:`MAX_CLOCK_OFFSET_S`.
+
+        An offset from the hub's heartbeats does not count against it: from the first one on,
+        the door reads hub time."""
+        if not self.clock_synced:
             return False
         published = self.snapshot.published_at if self.snapshot is not None else None
         return published is None or (published - at).total_seconds() <= MAX_CLOCK_OFFSET_S

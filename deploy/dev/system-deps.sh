@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the demo or the tests use, when they are missing.
-#   system-deps.sh demo   Mosquitto (the real broker) and the DejaVu fonts (door frames)
+#   system-deps.sh demo   Mosquitto (the real broker), the DejaVu fonts and FriBiDi (door frames)
 #   system-deps.sh [test] those, and Chromium (browser tests), the ShellCheck linter (the
 #                         deploy scripts must pass it), wrk (the HTTP benchmark) and PostgreSQL
 #                         (the hub's tests start a private server of their own from its binaries),
@@ -11,6 +11,8 @@ purpose=${1:-test}
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# raqm (in Pillow's wheels) lays text out only with FriBiDi: without it the renderer refuses.
+compgen -G '/usr/lib/*/libfribidi.so.0' >/dev/null || missing+=(libfribidi0)
 if [ "$purpose" != demo ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)

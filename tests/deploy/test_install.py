@@ -7,6 +7,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,9 @@ def test_install_node(scratch: Scratch, tmp_path: Path) -> None:
     unit = scratch.at("/etc/systemd/system/openspaces-node.service").read_text()
     assert unit == (DEPLOY / "systemd/openspaces-node.service").read_text()
     assert boot.read_text() == "dtparam=audio=on\n\n[all]\n" + OVERLAY
+    journal = scratch.at("/etc/systemd/journald.conf.d/openspaces.conf").read_text()
+    assert "Storage=persistent" in journal
+    assert "SystemMaxUse=50M" in journal
     check = subprocess.run(
         [str(scratch.at(f"{VENV}/bin/openspaces")), "node", "--check", "--config", str(installed)],
         capture_output=True, text=True, env=offline_env(), timeout=60, check=False,
@@ -239,3 +243,46 @@ def test_the_node_unit_has_a_watchdog_the_loop_can_feed() -> None:
     watchdog_s = float(settings["WatchdogSec"])
     # the loop pings at least every half watchdog: well within its longest pass on a Pi
     assert SystemdNotifier("/run/x", watchdog_s).interval_s == watchdog_s / 2 >= 10
+
+
+def _pickup(tmp_path: Path, boot: Path, etc: Path) -> subprocess.CompletedProcess[str]:
+    env = offline_env()
+    env.update({
+        "OPENSPACES_BOOT_DIR": str(boot), "OPENSPACES_ETC_DIR": str(etc),
+        "OPENSPACES_BIN": str(Path(sys.executable).with_name("openspaces")),
+        "OPENSPACES_GROUP": "root",
+    })  # fmt: skip
+    return subprocess.run(
+        ["sh", str(DEPLOY / "lib/pickup-node-config.sh")],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_a_golden_image_takes_its_node_toml_from_the_boot_partition(
+    scratch: Scratch, tmp_path: Path
+) -> None:
+    """One image for every door; each card gets its own openspaces-node.toml on the boot
+    partition, which the first boot installs (and removes: it holds the broker password)."""
+    boot = scratch.at("/boot/firmware")
+    boot.mkdir(parents=True)
+    (boot / "config.txt").write_text("")
+    scratch.run("install-node.sh")  # the image: everything but the door's identity
+    assert scratch.at("/usr/local/sbin/openspaces-pickup-node-config").stat().st_mode & 0o111
+    unit = scratch.at("/etc/systemd/system/openspaces-node-config.service").read_text()
+    assert "Before=openspaces-node.service" in unit
+    etc = scratch.at("/etc/openspaces")
+    assert _pickup(tmp_path, boot, etc).returncode == 0  # nothing dropped: nothing done
+    door = node_toml("door-7", "room-a", "s3cret", NodeFile("hub.example.org"))
+    (boot / "openspaces-node.toml").write_text(door)
+    result = _pickup(tmp_path, boot, etc)
+    assert result.returncode == 0, result.stderr
+    assert (etc / "node.toml").read_text() == door
+    assert mode(etc / "node.toml") == 0o640
+    assert not (boot / "openspaces-node.toml").exists()
+
+    (boot / "openspaces-node.toml").write_text('node_id = "door 8"\n')  # not a valid id
+    result = _pickup(tmp_path, boot, etc)
+    assert result.returncode == 1
+    assert "does not check out" in result.stderr
+    assert (etc / "node.toml").read_text() == door  # the working config stays
+    assert (boot / "openspaces-node.toml.rejected").exists()

@@ -187,6 +187,7 @@ class NodeRig:
             "state_dir": self.folder / node_id / "state",
             "png_path": self.folder / node_id / "door.png",
             "hold_s": 0.2,
+            "clock_sync_flag": None,
         }
         values.update(overrides)
         return NodeSettings.model_validate(values)
@@ -283,7 +284,7 @@ def loop_node(tmp_path: Path) -> Iterator[Callable[..., LoopNode]]:
     def start(panel: GatedPanel | None = None, **overrides: Any) -> LoopNode:
         values: dict[str, Any] = {
             "node_id": "door-1", "room_id": "room-a", "state_dir": tmp_path / "state",
-            "hold_s": 0.2, "offline_after_beats": 100,
+            "hold_s": 0.2, "offline_after_beats": 100, "clock_sync_flag": None,
         }  # fmt: skip
         settings = NodeSettings.model_validate({**values, **overrides})
         links: list[LoopbackLink] = []

@@ -24,6 +24,7 @@ import os
 import pickle
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -106,11 +107,16 @@ class FakeSpi:
 
 
 class FakeLines:
-    """Stands in for a ``gpiod`` line request; ``stuck`` keeps BUSY saying "busy" for good."""
+    """Stands in for a ``gpiod`` line request; ``stuck`` keeps BUSY saying "busy" for good;
+    ``quiet_below_s``: BUSY gives no edge to waits shorter than that (a panel that does not
+    pulse BUSY around power on and off, as 7-colour panels may not)."""
 
-    def __init__(self, wiring: Wiring, stuck: Value | None = None) -> None:
+    def __init__(
+        self, wiring: Wiring, stuck: Value | None = None, quiet_below_s: float = 0.0
+    ) -> None:
         self.wiring = wiring
         self.stuck = stuck
+        self.quiet_below_s = quiet_below_s
 
     def set_value(self, line: int, value: Value) -> None:
         self.wiring.levels[line] = value
@@ -121,6 +127,8 @@ class FakeLines:
         return self.wiring.levels.get(line, Value.INACTIVE)
 
     def wait_edge_events(self, timeout: object = None) -> bool:
+        if isinstance(timeout, timedelta) and timeout.total_seconds() < self.quiet_below_s:
+            return False
         return self.stuck is None
 
     def read_edge_events(self) -> list[SimpleNamespace]:

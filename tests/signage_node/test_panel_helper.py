@@ -12,6 +12,7 @@ import io
 import json
 import signal
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,7 @@ import pytest
 from gpiod.line import Value
 from PIL import Image, ImageDraw
 
-from shared.errors import PanelError
+from shared.errors import PanelError, PinsInUseError
 from shared.render import PANELS, Panel, render_door
 from shared.render.samples import sample_scene
 from signage_node import panel_helper
@@ -94,6 +95,54 @@ def test_a_bus_error_fails_the_refresh() -> None:
     panel = PANELS["impression-7.3-spectra6"]
     driver = build_driver(spec_of(panel), fake_buses(Wiring([Value.ACTIVE]), fault="spi"))
     with pytest.raises(PanelError, match=r"OSError: .*Input/output error"):
+        refresh(driver, colourful_frame(panel))
+
+
+def test_short_power_waits_that_time_out_are_harmless() -> None:
+    """The 5.7" 7-colour driver waits 0.2 s for BUSY after power on and off; a panel that gives
+    no pulse there makes inky warn "Timed out", yet the refresh (the 32 s wait) is good."""
+    panel = PANELS["impression-5.7-7colour"]
+    wiring = Wiring(IDLE_BUSY[module_of(panel)])
+    buses = {"spi_bus": FakeSpi(wiring), "gpio": FakeLines(wiring, quiet_below_s=1.0),
+             "i2c_bus": I2c()}  # fmt: skip
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        refresh(build_driver(spec_of(panel), buses), colourful_frame(panel))
+    assert seen == []  # logged, not raised or leaked
+    assert (decode(panel, wiring) == np.array(colourful_frame(panel).convert("RGB"))).all()
+
+
+NEVER_BUSY = "Refresh Wait: Timed out waiting for busy after 65.00s"
+
+
+@pytest.mark.parametrize(
+    ("messages", "failed"),
+    [
+        (["Busy Wait: Timed out after 0.20s", "Busy Wait: Timed out after 0.40s"], []),
+        (["Busy Wait: Timed out after 1.00s"], []),
+        (["Busy Wait: Timed out after 32.00s"], ["Busy Wait: Timed out after 32.00s"]),
+        (["Refresh Wait: Timed out after 65.00s"], ["Refresh Wait: Timed out after 65.00s"]),
+        ([NEVER_BUSY], [NEVER_BUSY]),
+        (["Busy Wait: Held high. Waiting for 0.20s"], []),
+        (["Timed out"], ["Timed out"]),  # no length said: counted as the refresh's
+    ],
+)  # fmt: skip
+def test_only_the_long_waits_timeout_fails_a_refresh(
+    messages: list[str], failed: list[str]
+) -> None:
+    assert panel_helper.failed_waits(messages) == failed
+
+
+def test_pins_in_use_are_a_named_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gpiodevice reports claimed pins with SystemExit, past any ``except Exception``."""
+    panel = PANELS["impression-7.3-spectra6"]
+    driver = build_driver(spec_of(panel), fake_buses(Wiring([Value.ACTIVE])))
+
+    def claimed(*args: object, **kwargs: object) -> None:
+        raise SystemExit("Woah there, some pins we need are in use!\nGPIO8: claimed by spi0 CS0")
+
+    monkeypatch.setattr(driver, "setup", claimed)
+    with pytest.raises(PinsInUseError, match=r"GPIO8: claimed by spi0 CS0.*dtoverlay=spi0-0cs"):
         refresh(driver, colourful_frame(panel))
 
 

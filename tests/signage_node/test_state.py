@@ -114,16 +114,16 @@ def test_clock_offset_from_live_heartbeats_only() -> None:
     assert state.clock_offset_s == 2.0
 
 
-def test_a_clock_far_from_the_hubs_or_before_the_snapshot_is_not_trusted() -> None:
+def test_a_clock_without_a_source_or_before_the_snapshot_is_not_trusted() -> None:
     state = door()
-    assert state.clock_trusted(START)  # nothing to compare with yet
+    assert state.clock_trusted(START)  # synchronised, nothing to compare with yet
     state.offer_snapshot("room-a", snapshot(1))  # published at START - 5 min
     assert state.clock_trusted(START - timedelta(minutes=7))
     assert not state.clock_trusted(START - timedelta(minutes=9))
     assert not state.context(0.0, START - timedelta(minutes=9)).clock_trusted
-    state.hub_status(online(), 0.0, START + timedelta(minutes=2))
-    assert state.clock_trusted(START)
     state.hub_status(online(), 0.0, START + timedelta(minutes=4))
+    assert state.clock_trusted(START)  # the door reads hub time: an offset is corrected
+    state.clock_synced = False  # no heartbeat and no NTP this boot
     assert not state.clock_trusted(START)
     assert not state.context(0.0, START).clock_trusted
 

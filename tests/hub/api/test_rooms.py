@@ -69,7 +69,8 @@ def node_frame(snapshots: list[RoomSnapshot], room_id: str, panel: str, at: date
     """The frame a real door node draws for ``room_id`` at ``at``, fed ``snapshots`` as the
     broker would (every room's retained state), on the node's own render path."""
     settings = NodeSettings(node_id="door-a", room_id=room_id, panel=panel,
-                            state_dir=folder / "state", png_path=folder / "door.png")  # fmt: skip
+                            state_dir=folder / "state", png_path=folder / "door.png",
+                            clock_sync_flag=None)  # fmt: skip
     links: list[LoopbackLink] = []
 
     def link_factory(node_settings: NodeSettings, deliver: Deliver) -> LoopbackLink:
