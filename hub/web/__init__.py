@@ -22,6 +22,8 @@ from hub.web import (
     board,
     cards,
     ideas,
+    search,
+    staff_door,
     staff_event,
     staff_fleet,
     staff_layout,
@@ -44,8 +46,8 @@ def install(app: FastAPI, clock: Clock) -> None:
     app.state.login_limiter = TokenBucketLimiter(clock, burst=LOGIN_BURST,
                                                  per_hour=LOGIN_PER_HOUR)  # fmt: skip
     for module in (
-        board, cards, ideas, staff_login, staff_event, staff_sessions, staff_layout, staff_notices,
-        staff_records, staff_fleet,
+        board, cards, ideas, search, staff_login, staff_door, staff_event, staff_sessions,
+        staff_layout, staff_notices, staff_records, staff_fleet,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
