@@ -78,6 +78,13 @@ def add_card(request: Request, form: FormDep) -> Response:
         new = changes.add_card(hub, actor_of(viewer), place[0], place[1], card.text())
     except HubError as exc:
         return _form(request, form, {"place": str(exc)}, status_of(exc))
+    return added_page(request, new)
+
+
+def added_page(request: Request, new: changes.NewCard) -> Response:
+    """The answer to a card just added: its private edit link (remembered in "My cards", to
+    copy or to mail to yourself) and the card's edit cookie for this browser."""
+    hub = hub_of(request)
     edit_url = f"{hub.links.session(new.session.id)}/edit?token={new.edit_token}"
     with hub.database.reading() as db:
         start = new.session.slot.start.astimezone(repo.zone_of(repo.get_event(db).timezone))
