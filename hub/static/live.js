@@ -1,7 +1,7 @@
 // Keeps an open board, room or session page current without a reload, and wires the
-// copy/share buttons. The page marks the part to refresh with [data-live]; on every "board"
+// share button. The page marks the part to refresh with [data-live]; on every "board"
 // event from /live (and when the current slot ends) the script fetches the page again and
-// swaps that part in. No framework, no build step.
+// swaps that part in. No framework, no build step. (Copy buttons: static/cards.js.)
 (function () {
   "use strict";
 
@@ -51,18 +51,6 @@
   }
 
   function wireButtons() {
-    document.querySelectorAll("[data-copy]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var target = document.querySelector(button.getAttribute("data-copy"));
-        if (!target || !navigator.clipboard) { return; }
-        var text = target.value !== undefined ? target.value : target.textContent;
-        navigator.clipboard.writeText(text).then(function () {
-          var label = button.textContent;
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = label; }, 1500);
-        });
-      });
-    });
     document.querySelectorAll("[data-share]").forEach(function (button) {
       if (!navigator.share) { return; }
       button.hidden = false;

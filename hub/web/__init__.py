@@ -23,6 +23,8 @@ from hub.web import (
     board,
     cards,
     ideas,
+    search,
+    staff_door,
     staff_event,
     staff_fleet,
     staff_layout,
@@ -42,8 +44,8 @@ def install(app: FastAPI, clock: Clock) -> None:
     app.state.live = LiveUpdates()
     app.state.login_throttle = LoginThrottle(clock)
     for module in (
-        board, cards, ideas, staff_login, staff_event, staff_sessions, staff_layout, staff_notices,
-        staff_records, staff_fleet,
+        board, cards, ideas, search, staff_login, staff_door, staff_event, staff_sessions,
+        staff_layout, staff_notices, staff_records, staff_fleet,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

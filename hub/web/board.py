@@ -1,7 +1,7 @@
 """The public board: the grid of rooms × slots, a page per room and per session, live updates.
 
 ``GET /`` (``?day=YYYY-MM-DD``, ``?lobby=1`` for a big screen), ``GET /rooms/{room_id}`` (the
-door preview and the room's schedule), ``GET /sessions/{id}`` (the door's QR target, with "add
+room's schedule), ``GET /sessions/{id}`` (the door's QR target, with "add
 to calendar" and a share text) and ``GET /live`` (server-sent events: one ``board`` event per
 change; see :mod:`hub.live`). The calendar files (``/sessions/{id}.ics``, ``/rooms/{id}.ics``)
 are feeds (:mod:`hub.feeds`); the pages link to them.
@@ -18,17 +18,13 @@ from starlette.responses import Response
 
 from hub import repository as repo
 from hub.live import LiveUpdates
-from hub.repo import fleet
 from hub.repo.ideas import idea_of_session
 from hub.web.board_view import day_grid, load_board, room_days
+from hub.web.finding import alternatives, webcal
 from hub.web.pages import PageRoute, hub_of, render
 from hub.web.share import share_text
-from shared.render.panels import PANELS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-#: The door preview shown when no node reports a panel for the room.
-DEFAULT_PANEL = "impression-7.3-spectra6"
 
 
 @router.get("/")
@@ -48,27 +44,25 @@ def board(
     return render(request, "board.html", {
         "title": "The board", "grid": grid, "rooms": data.rooms, "zone": data.zone,
         "lobby": lobby, "live_version": _live(request).version,
+        "event_webcal": webcal(hub.links, "/schedule.ics"),
     })  # fmt: skip
 
 
 @router.get("/rooms/{room_id:slug}")
-def room_page(
-    request: Request, room_id: str, panel: Annotated[str | None, Query()] = None
-) -> Response:
-    """What the room's door shows (the same frame the node draws), and its whole schedule."""
+def room_page(request: Request, room_id: str) -> Response:
+    """The room's whole schedule, with its calendar to subscribe to (the door preview is in
+    the staff area: ``/staff/rooms/{room_id}/door``)."""
     hub = hub_of(request)
     now = hub.clock.now()
     with hub.database.reading() as db:
         room = repo.get_room(db, room_id)
         data = load_board(db, hub.links, now)
-        panels = [n.panel for n in fleet.list_nodes(db) if n.room_id == room_id and n.panel]
         notices = [a.text for a in repo.active_announcements(db, now, room_id=room_id)
                    if a.room_id == room_id]  # fmt: skip
-    chosen = panel if panel in PANELS else (panels[0] if panels else DEFAULT_PANEL)
     return render(request, "room.html", {
         "title": room.name, "room": room, "days": room_days(data, room_id, now),
-        "panel": chosen, "panels": sorted(PANELS), "zone": data.zone,
-        "room_announcements": notices, "live_version": _live(request).version,
+        "zone": data.zone, "room_announcements": notices, "live_version": _live(request).version,
+        "room_webcal": webcal(hub.links, f"/rooms/{room_id}.ics"),
     })  # fmt: skip
 
 
@@ -84,6 +78,7 @@ def session_page(request: Request, session_id: int) -> Response:
         room, slot = session.room, session.slot
         idea = idea_of_session(db, session_id)
         idea_by = idea.proposer if idea is not None else None
+        elsewhere = alternatives(db, room.id, now) if session.full else []
     start, end = slot.start.astimezone(zone), slot.end.astimezone(zone)
     is_now = slot.start <= now < slot.end
     share = share_text(session, room.name, start, event.hashtag, hub.links)
@@ -91,7 +86,8 @@ def session_page(request: Request, session_id: int) -> Response:
         "title": session.title, "session": session, "room": room, "start": start, "end": end,
         "is_now": is_now, "is_past": slot.end <= now, "from_idea": idea is not None,
         "idea_by": idea_by, "share": share, "url": hub.links.session(session_id),
-        "live_version": _live(request).version,
+        "live_version": _live(request).version, "also_on_now": elsewhere,
+        "room_webcal": webcal(hub.links, f"/rooms/{room.id}.ics"),
     })  # fmt: skip
 
 

@@ -12,11 +12,19 @@ the clean ``/sessions/{id}/edit``, which reads the cookie. The move is a tiny pa
 refreshes itself rather than an HTTP redirect: a link followed from another site (a mail, a
 chat) would otherwise arrive without the Strict cookie. The link keeps working, so it can be
 shared with a co-host; each browser that opens it gets its own cookie.
+
+Adding the card sets the cookie too, and the "added" page keeps the link in this browser's
+"My cards" list (``/my-cards``, in localStorage, by ``static/cards.js``), so the device that
+made a card reaches it after a reload; the page also offers a ``mailto:`` link that sends the
+link to yourself. Withdrawing asks once (a confirmation page, no script needed) and can be
+undone for a while (:mod:`hub.changes.withdrawal`).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from starlette.responses import RedirectResponse, Response
@@ -24,6 +32,7 @@ from starlette.responses import RedirectResponse, Response
 from hub import repository as repo
 from hub.audit import HOST
 from hub.changes import sessions as changes
+from hub.changes import withdrawal
 from hub.errors import HubError
 from hub.models import Session
 from hub.web.forms import CardForm, free_places, parse_place
@@ -69,11 +78,35 @@ def add_card(request: Request, form: FormDep) -> Response:
         new = changes.add_card(hub, actor_of(viewer), place[0], place[1], card.text())
     except HubError as exc:
         return _form(request, form, {"place": str(exc)}, status_of(exc))
+    return added_page(request, new)
+
+
+def added_page(request: Request, new: changes.NewCard) -> Response:
+    """The answer to a card just added: its private edit link (remembered in "My cards", to
+    copy or to mail to yourself) and the card's edit cookie for this browser."""
+    hub = hub_of(request)
     edit_url = f"{hub.links.session(new.session.id)}/edit?token={new.edit_token}"
-    return render(request, "added.html", {
-        "title": "Your card is on the board", "session": new.session,
+    with hub.database.reading() as db:
+        start = new.session.slot.start.astimezone(repo.zone_of(repo.get_event(db).timezone))
+    response = render(request, "added.html", {
+        "title": "Your card is on the board", "session": new.session, "start": start,
         "edit_url": edit_url if new.edit_token else None,
+        "mail_href": mail_link(new.session.title, start, edit_url) if new.edit_token else None,
     })  # fmt: skip
+    if new.edit_token:
+        _set_edit_cookie(request, response, new.session.id, new.edit_token)
+    return response
+
+
+def mail_link(title: str, start: datetime, edit_url: str) -> str:
+    """A ``mailto:`` (no address: the visitor types their own) with the edit link in its body."""
+    subject = f"Edit link for your session “{title}”"
+    body = (
+        f"Your session “{title}” ({start.strftime('%A %-d %B, %H:%M')}).\n\n"
+        f"Open this private link to edit, mark full or withdraw it:\n{edit_url}\n\n"
+        "Anyone with this link can change the card: keep it to yourself and your co-hosts.\n"
+    )
+    return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 
 
 EDIT_COOKIE = "openspaces_edit"
@@ -98,12 +131,17 @@ def edit_form(
 
 @router.post("/sessions/{session_id:int}/edit")
 def edit_card(request: Request, session_id: int, form: FormDep) -> Response:
-    """Save the card's text, mark it full / not full, or withdraw it (``action`` field)."""
+    """Save the card's text, mark it full / not full, withdraw it (``withdraw`` asks first,
+    ``withdraw-confirmed`` does it) or undo that (``undo``): the ``action`` field."""
     _check_token(request, session_id, _edit_cookie(request))
     hub, action = hub_of(request), form.get("action", "save")
+    if action == "withdraw":
+        return _confirm_withdraw(request, session_id)
     try:
-        if action == "withdraw":
+        if action == "withdraw-confirmed":
             changes.update_session(hub, HOST, session_id, changes.SessionChange(status="cancelled"))
+        elif action == "undo":
+            withdrawal.undo_withdraw(hub, session_id)
         elif action in ("full", "not-full"):
             changes.set_full(hub, HOST, session_id, action == "full")
         else:
@@ -120,16 +158,36 @@ def edit_card(request: Request, session_id: int, form: FormDep) -> Response:
     return RedirectResponse(f"/sessions/{session_id}/edit?done={action}", status.HTTP_303_SEE_OTHER)
 
 
+def _confirm_withdraw(request: Request, session_id: int) -> Response:
+    """The one question before withdrawing: a page with "Yes, withdraw" and "Keep it"."""
+    hub = hub_of(request)
+    with hub.database.reading() as db:
+        session = repo.get_session(db, session_id)
+        room = session.room
+        start = session.slot.start.astimezone(repo.zone_of(repo.get_event(db).timezone))
+        on_now = session.slot.start <= hub.clock.now() < session.slot.end
+    minutes = int(withdrawal.UNDO_WINDOW.total_seconds() // 60)
+    return render(request, "withdraw.html", {
+        "title": "Withdraw your card?", "session": session, "room": room,
+        "start": start, "on_now": on_now, "undo_minutes": minutes,
+    })  # fmt: skip
+
+
 def _exchange(request: Request, session_id: int, token: str) -> Response:
     """Set the card's edit cookie and move on to the clean address (a same-site navigation)."""
     clean = f"/sessions/{session_id}/edit"
     response = render(request, "edit_open.html", {"title": "Opening your card", "target": clean})
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.set_cookie(
-        EDIT_COOKIE, token, max_age=EDIT_COOKIE_DAYS * 24 * 3600, path=clean, httponly=True,
-        samesite="strict", secure=secure_cookies(hub_of(request)),
-    )  # fmt: skip
+    _set_edit_cookie(request, response, session_id, token)
     return response
+
+
+def _set_edit_cookie(request: Request, response: Response, session_id: int, token: str) -> None:
+    response.set_cookie(
+        EDIT_COOKIE, token, max_age=EDIT_COOKIE_DAYS * 24 * 3600,
+        path=f"/sessions/{session_id}/edit", httponly=True, samesite="strict",
+        secure=secure_cookies(hub_of(request)),
+    )  # fmt: skip
 
 
 def _edit_cookie(request: Request) -> str:
@@ -159,11 +217,13 @@ def _edit(
         session = repo.get_session(db, session_id)
         zone = repo.zone_of(repo.get_event(db).timezone)
         room, start = session.room, session.slot.start.astimezone(zone)
+        until = withdrawal.undo_until(db, session)
     done = request.query_params.get("done")
     held = changes.held_message(session) if session.moderated else None
+    undo = until.astimezone(zone) if until is not None and until > hub.clock.now() else None
     return render(request, "edit.html", {
         "title": "Edit your card", "session": session, "room": room, "start": start,
-        "values": values, "errors": errors, "done": done, "held": held,
+        "values": values, "errors": errors, "done": done, "held": held, "undo_until": undo,
     }, status_code=code)  # fmt: skip
 
 

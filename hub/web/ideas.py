@@ -12,6 +12,7 @@ from hub.audit import Actor
 from hub.changes import ideas as changes
 from hub.errors import HubError
 from hub.repo import ideas as ideas_repo
+from hub.web.cards import added_page
 from hub.web.forms import CardForm, IdeaForm, free_places, parse_place
 from hub.web.pages import (
     PageRoute,
@@ -72,11 +73,7 @@ def host_idea(request: Request, idea_id: int, form: FormDep) -> Response:
         new = changes.host_idea(hub, actor_of(viewer), idea_id, place[0], place[1], card.text())
     except HubError as exc:
         return _host(request, idea_id, form, {"place": str(exc)}, status_of(exc))
-    edit_url = f"{hub.links.session(new.session.id)}/edit?token={new.edit_token}"
-    return render(request, "added.html", {
-        "title": "Your card is on the board", "session": new.session,
-        "edit_url": edit_url if new.edit_token else None,
-    })  # fmt: skip
+    return added_page(request, new)
 
 
 @router.post("/ideas/{idea_id:int}/remove")

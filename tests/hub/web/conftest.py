@@ -78,9 +78,10 @@ class ServedHub:
     clock: Clock
 
 
-def serve(settings: HubSettings, clock: Clock) -> Iterator[str]:
-    """Run the app under uvicorn on a free loopback port in a thread; yield its base URL."""
-    port = free_port("127.0.0.1")
+def serve(settings: HubSettings, clock: Clock, port: int | None = None) -> Iterator[str]:
+    """Run the app under uvicorn on ``port`` (default: a free one) of the loopback address in a
+    thread; yield its base URL."""
+    port = port or free_port("127.0.0.1")
     app = create_app(settings, clock=clock, add_card_limiter=NoLimit())
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1

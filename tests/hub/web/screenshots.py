@@ -1,5 +1,5 @@
-"""Screenshots of the board, a session page, a room page and the staff event and fleet views for
-the docs.
+"""Screenshots for the docs: the board, a session page, a room page, the staff event and fleet
+views and a room's door preview, and a host's card (added, withdraw, undo, My cards) and search.
 
 Run ``.venv/bin/python -m tests.hub.web.screenshots [OUT_DIR]`` (default ``docs/screenshots``).
 It serves the hub with the demo's sample event on a fixed clock, reports a few door nodes, and
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
@@ -107,11 +108,33 @@ def shoot(base: str, out: Path) -> None:
         _save(laptop, base + "/staff/event", out / "staff-event.png")
         phone = browser.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
         _save(phone.new_page(), base + "/", out / "board-phone.png", full_page=False)
+        shoot_hosts(browser.new_context(viewport=LAPTOP).new_page(), base, out)
+        _save(laptop, base + "/staff/rooms/room-250b/door", out / "staff-door.png")
         browser.close()
 
 
-def _save(page: Page, url: str, path: Path, *, full_page: bool = True) -> None:
-    page.goto(url)
+def shoot_hosts(page: Page, base: str, out: Path) -> None:
+    """A host adds a card, withdraws it (the question, then undo), finds it in "My cards"; an
+    attendee searches."""
+    page.goto(base + "/add")
+    page.locator("#f-place").select_option(index=1)
+    page.get_by_label("Topic").fill("Packaging without tears")
+    page.get_by_label("Your name").fill("Mei Tanaka")
+    page.get_by_role("button", name="Put it on the board").click()
+    _save(page, page.url, out / "card-added.png", reload=False)
+    link = urlsplit(page.locator("#edit-link").get_attribute("href") or "")
+    page.goto(f"{base}{link.path}?{link.query}")  # the link names the public address
+    page.get_by_role("button", name="Withdraw my card").click()
+    _save(page, page.url, out / "card-withdraw.png", reload=False)
+    page.get_by_role("button", name="Yes, withdraw it").click()
+    _save(page, page.url, out / "card-undo.png")
+    _save(page, base + "/my-cards", out / "my-cards.png")
+    _save(page, base + "/search?q=python", out / "search.png")
+
+
+def _save(page: Page, url: str, path: Path, *, full_page: bool = True, reload: bool = True) -> None:
+    if reload:
+        page.goto(url)
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(path), full_page=full_page)
     print(f"wrote {path}")

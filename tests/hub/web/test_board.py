@@ -83,13 +83,11 @@ def test_days_are_browsable_before_the_event(
     assert web.get("/?day=not-a-date").status_code == 422
 
 
-def test_room_page_shows_the_door_and_schedule(web: TestClient, seeded: Seeded) -> None:
+def test_room_page_shows_the_schedule(web: TestClient, seeded: Seeded) -> None:
     add(web, seeded, 2)
     html = web.get("/rooms/room-a").text
-    assert "/api/v1/rooms/room-a/door.png?panel=impression-7.3-spectra6" in html
     assert "Maker projects" in html
     assert "/rooms/room-a.ics" in html
-    assert web.get("/rooms/room-a?panel=what-ssd1683-red").text.count("panel=what-ssd1683-red")
     missing = web.get("/rooms/no-such-room")
     assert missing.status_code == 404
     assert "there is no room" in missing.text

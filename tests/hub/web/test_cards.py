@@ -56,8 +56,13 @@ def test_a_host_adds_a_card_and_edits_it_with_the_private_link(
     }, follow_redirects=True)  # fmt: skip
     assert "Saved" in saved.text
     assert "Rovers" in web.get(f"/sessions/{session_id}").text
-    withdrawn = web.post(link.split("?")[0], data={
+    asked = web.post(link.split("?")[0], data={
         "csrf_token": csrf_of(page.text), "action": "withdraw",
+    }, follow_redirects=True)  # fmt: skip
+    assert "Withdraw your card?" in asked.text
+    assert "This session was cancelled" not in web.get(f"/sessions/{session_id}").text
+    withdrawn = web.post(link.split("?")[0], data={
+        "csrf_token": csrf_of(page.text), "action": "withdraw-confirmed",
     }, follow_redirects=True)  # fmt: skip
     assert "withdrawn" in withdrawn.text
     assert "This session was cancelled" in web.get(f"/sessions/{session_id}").text
