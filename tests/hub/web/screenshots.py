@@ -1,4 +1,5 @@
-"""Screenshots of the board, a session page, a room page and the staff fleet view for the docs.
+"""Screenshots of the board, a session page, a room page, the lobby screen (1920×1080) and
+the staff fleet view for the docs.
 
 Run ``.venv/bin/python -m tests.hub.web.screenshots [OUT_DIR]`` (default ``docs/screenshots``).
 It serves the hub with the demo's sample event on a fixed clock, reports a few door nodes, and
@@ -33,6 +34,7 @@ from tests.hub.web.conftest import STAFF_PASSWORD, STAFF_USER, add_staff, serve
 AT = datetime(2027, 5, 15, 18, 30, tzinfo=UTC)
 TIMEZONE = "America/New_York"
 LAPTOP: ViewportSize = {"width": 1440, "height": 900}
+LOBBY_SCREEN: ViewportSize = {"width": 1920, "height": 1080}
 #: (node id, room, panel, what it shows): the hub's frame, a wrong one, or none (offline).
 NODES = [
     ("door-1", "room-250a", "impression-7.3-spectra6", "right"),
@@ -101,6 +103,8 @@ def shoot(base: str, out: Path) -> None:
         laptop.locator("tr.now td.is-full a.card").first.click()
         _save(laptop, laptop.url, out / "session.png")
         _save(laptop, base + "/rooms/room-250b", out / "room.png")
+        lobby = browser.new_context(viewport=LOBBY_SCREEN, device_scale_factor=1).new_page()
+        _save(lobby, base + "/lobby", out / "lobby.png", full_page=False)
         _log_in(laptop, base)
         _save(laptop, base + "/staff/fleet", out / "staff-fleet.png")
         phone = browser.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
