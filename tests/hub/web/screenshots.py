@@ -22,7 +22,6 @@ from hub.db import open_database
 from hub.demo.sample import sample_plan
 from hub.demo.seed import register_nodes, seed
 from hub.fleet import expected_frames
-from hub.repo import ideas
 from hub.settings import HubSettings
 from shared import wire
 from shared.clock import FakeClock
@@ -49,15 +48,13 @@ CLOCK_OFFSETS = {"door-1": 0.2, "door-2": -0.4, "door-3": 0.1, "door-4": 1.8, "d
 
 
 def prepare(database_url: str) -> None:
-    """The sample event, a staff login, an announcement, an idea and five door nodes."""
+    """The sample event (its ideas too), a staff login, an announcement and five door nodes."""
     database = open_database(database_url)
     try:
         seed(database, sample_plan(AT, TIMEZONE))
         register_nodes(database, [(node_id, room, panel) for node_id, room, panel, _ in NODES])
         with database.transaction() as db:
-            repo.add_announcement(db, "Lunch is served in Hall B until 13:30")
-            ideas.add_idea(db, "Rust extensions for Python", "PyO3, maturin, war stories.",
-                           "Noor", AT)  # fmt: skip
+            repo.add_announcement(db, "Lightning talks: sign up at the desk by Hall B until 16:00")
     finally:
         database.dispose()
     add_staff(database_url)
