@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from hub import metrics, web
+from hub import api_docs, metrics, web
 from hub.api import event, health, ideas, manage, nodes, rooms, sessions, slots
 from hub.api.deps import AddCardLimiter
 from hub.body_limit import BodyLimit
@@ -65,6 +65,7 @@ def create_app(
 
     app = FastAPI(
         title="Open Spaces door signs hub", version=__version__, lifespan=lifespan,
+        docs_url=None, redoc_url=None,
         description="The schedule of an Open Spaces board, and the door signs that show it.",
     )  # fmt: skip
     app.state.settings = settings
@@ -84,6 +85,7 @@ def create_app(
     app.include_router(manage.router)
     app.include_router(ideas.router)
     web.install(app, used_clock)
+    api_docs.install(app)
     metrics.install(app)
     app.add_middleware(  # last, so outermost: nothing reads a body before it is counted
         BodyLimit, limit=settings.max_body_bytes, import_limit=settings.max_import_bytes

@@ -1,10 +1,12 @@
-"""The demo's sample event: a PyCon-US-style Open Spaces board, laid out around "now".
+"""The demo's sample event: an "Open Spaces demo" board, laid out around "now".
 
 :func:`sample_plan` is pure: given the moment the demo starts and a time zone, it returns the
-rooms, the one-hour slots of three conference days and the cards on the board, arranged so
-that whatever the hour, a session is on now in the first room and another is next. The
-plan also holds one of each door state: a full room, an open slot, a blocked slot, a session
-moved to another room and a cancelled one.
+rooms, the one-hour slots of three days and the cards on the board, arranged so that whatever
+the hour, a session is on now in the first room and another is next. Today's slots stay
+within today (the day never runs past 23:00 into the next; they start at 07:00 at the
+earliest unless the demo starts earlier), the next two days run 10:00–17:00. The plan also
+holds one of each door state (a full room, an open slot, a blocked slot, a session moved to
+another room and a cancelled one) and a few ideas on the ideas wall.
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ class PlannedBlock:
     label: str
 
 
+@dataclass(frozen=True)
+class PlannedIdea:
+    title: str
+    description: str
+    proposer: str
+
+
 @dataclass
 class SamplePlan:
     name: str
@@ -59,6 +68,7 @@ class SamplePlan:
     cards: list[PlannedCard] = field(default_factory=list)
     blocks: list[PlannedBlock] = field(default_factory=list)
     now_slot: int = 0
+    ideas: list[PlannedIdea] = field(default_factory=list)
 
     def days(self) -> list[date]:
         return sorted({s.day for s in self.slots})
@@ -103,6 +113,18 @@ TOPICS = [
      "Lars Nilsson", "@larsn"),
 ]  # fmt: skip
 
+IDEAS = [
+    PlannedIdea("Rust extensions for Python", "PyO3, maturin and war stories from "
+                "rewriting the slow 5 %.", "Noor"),
+    PlannedIdea("Accessibility audits of our docs", "Screen readers, contrast and what "
+                "Sphinx themes get wrong.", "Tomás"),
+    PlannedIdea("Running a local user group", "Venues, speakers, and keeping it going "
+                "after the first year.", "Ifeoma"),
+]  # fmt: skip
+
+#: The demo's first hour of the day, unless it starts earlier than that.
+FIRST_HOUR = 7
+
 #: (room index, slot offset from the current slot, topic index, extras)
 TODAY: list[tuple[int, int, int, dict[str, object]]] = [
     (0, -2, 7, {}),
@@ -126,20 +148,25 @@ def sample_plan(now: datetime, timezone: str) -> SamplePlan:
     """The sample event laid out so that the slot holding ``now`` is the current one."""
     zone = ZoneInfo(timezone)
     local = now.astimezone(zone)
-    current_start = local.replace(minute=0, second=0, microsecond=0)
-    today = [_slot(current_start.astimezone(zone) + timedelta(hours=i), zone) for i in range(-2, 6)]
+    first = max(local.hour - 2, min(local.hour, FIRST_HOUR))
+    last = min(local.hour + 5, 23)
+    today = [_slot(datetime.combine(local.date(), time(h), zone), zone)
+             for h in range(first, last + 1)]  # fmt: skip
     later = [
         _slot(datetime.combine(local.date() + timedelta(days=d), time(h), zone), zone)
         for d in (1, 2)
         for h in range(10, 17)
     ]
     slots = today + [s for s in later if s.start >= today[-1].end]
-    plan = SamplePlan("PyCon US 2027 Open Spaces", timezone, "#PyConUS", ROOMS, slots, now_slot=2)
+    plan = SamplePlan("Open Spaces demo", timezone, "#OpenSpacesDemo", ROOMS, slots,
+                      now_slot=local.hour - first, ideas=list(IDEAS))  # fmt: skip
     for room_index, offset, topic_index, extras in TODAY:
-        room_id = ROOMS[room_index].id
-        plan.cards.append(_card(room_id, plan.now_slot + offset, topic_index, extras))
+        if 0 <= plan.now_slot + offset < len(slots):
+            room_id = ROOMS[room_index].id
+            plan.cards.append(_card(room_id, plan.now_slot + offset, topic_index, extras))
     plan.blocks.append(PlannedBlock("room-252", plan.now_slot, "Sponsor workshop"))
-    plan.blocks.append(PlannedBlock("room-250c", plan.now_slot + 3, "PyLadies auction setup"))
+    if plan.now_slot + 3 < len(slots):
+        plan.blocks.append(PlannedBlock("room-250c", plan.now_slot + 3, "PyLadies auction setup"))
     topic = 0
     for index in range(len(today), len(slots)):
         for number, room in enumerate(ROOMS):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from hub.db import Database
 from hub.demo.sample import SamplePlan
-from hub.repo import fleet, schedule, sessions
+from hub.repo import fleet, ideas, schedule, sessions
 
 
-def seed(database: Database, plan: SamplePlan) -> None:
-    """Create the event, rooms, slots, blocks and cards of ``plan`` in one transaction."""
+def seed(database: Database, plan: SamplePlan, now: datetime | None = None) -> None:
+    """Create the event, rooms, slots, blocks, cards and ideas of ``plan`` in one transaction
+    (the ideas proposed at ``now``, by default the plan's current slot's start)."""
     with database.transaction() as db:
         schedule.create_event(db, plan.name, plan.timezone, plan.hashtag)
         for position, room in enumerate(plan.rooms):
@@ -27,6 +29,9 @@ def seed(database: Database, plan: SamplePlan) -> None:
                 sessions.move_session(db, session.id, room_id=card.moved_to)
             if card.cancelled:
                 sessions.cancel_session(db, session.id)
+        proposed = now if now is not None else plan.slots[plan.now_slot].start
+        for idea in plan.ideas:
+            ideas.add_idea(db, idea.title, idea.description, idea.proposer, proposed)
 
 
 def register_nodes(database: Database, placements: Iterable[tuple[str, str, str]]) -> None:

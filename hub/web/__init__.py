@@ -9,13 +9,14 @@ open board, room or session page current from ``/live`` without a reload.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from hub.live import LiveUpdates
 from hub.login_throttle import LoginThrottle
@@ -23,6 +24,7 @@ from hub.web import (
     board,
     cards,
     ideas,
+    lobby,
     search,
     staff_door,
     staff_event,
@@ -36,6 +38,8 @@ from hub.web import (
 from hub.web.pages import error_page
 from shared.clock import Clock
 
+log = logging.getLogger(__name__)
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -44,12 +48,13 @@ def install(app: FastAPI, clock: Clock) -> None:
     app.state.live = LiveUpdates()
     app.state.login_throttle = LoginThrottle(clock)
     for module in (
-        board, cards, ideas, search, staff_login, staff_door, staff_event, staff_sessions,
-        staff_layout, staff_notices, staff_records, staff_fleet,
+        board, lobby, cards, ideas, search, staff_login, staff_door, staff_event,
+        staff_sessions, staff_layout, staff_notices, staff_records, staff_fleet,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(StarletteHTTPException, _page_or_json)
+    app.add_exception_handler(Exception, _server_error)
 
 
 #: Paths whose errors stay JSON whoever asks (the API, feeds and machine endpoints).
@@ -65,3 +70,31 @@ async def _page_or_json(request: Request, exc: Exception) -> Response:
         message = "There is no such page here." if exc.status_code == 404 else str(exc.detail)
         return error_page(request, exc.status_code, message)
     return await http_exception_handler(request, exc)
+
+
+#: What a person is told when the hub fails unexpectedly (the details go to the log only).
+SERVER_ERROR = (
+    "Something went wrong on our side, and nothing you did caused it. The problem is logged "
+    "for the organisers; please try again in a moment."
+)
+#: The page when even the page template cannot be drawn (the database is gone, say).
+_BARE_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong'
+    '</title></head><body><main><h1>Something went wrong</h1><p>{}</p><p><a href="/">The board'
+    "</a></p></main></body></html>"
+)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """An unexpected failure: logged with its traceback; the person gets a page (or JSON for
+    machine paths) that says so in words, never the traceback."""
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    if request.url.path.startswith(MACHINE_PATHS) or "text/html" not in request.headers.get(
+        "accept", ""
+    ):
+        return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
+    try:
+        return error_page(request, 500, SERVER_ERROR)
+    except Exception:  # the page needs the database; say it plainly without it
+        log.exception("the error page could not be drawn either")
+        return HTMLResponse(_BARE_PAGE.format(SERVER_ERROR), status_code=500)

@@ -142,6 +142,11 @@ def next_change(slots: list[SlotTime], now: datetime) -> datetime | None:
     return min(moments) if moments else None
 
 
+def slot_row(data: BoardData, slot: SlotTime, now: datetime) -> Row:
+    """One slot's row across every room (the lobby's columns)."""
+    return _row(data, slot, now, data.rooms)
+
+
 def _row(data: BoardData, slot: SlotTime, now: datetime, rooms: list[RoomHead]) -> Row:
     is_now, is_past = slot.start <= now < slot.end, slot.end <= now
     cells = [_cell(room, data.doors.get(room.id, {}).get(slot.id), slot, is_now, is_past)

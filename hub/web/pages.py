@@ -31,11 +31,13 @@ from hub.audit import PUBLIC, Actor
 from hub.errors import ConflictError, HubError, InvalidError, NotFoundError
 from hub.runtime import Hub
 from hub.web.security import CsrfRefused, LoginRequired, Viewer, get_viewer, set_csrf_cookie
+from hub.web.staff_messages import staff_message
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.globals["staff_message"] = staff_message
 
 _STATUS_OF: list[tuple[type[HubError], int]] = [
     (NotFoundError, status.HTTP_404_NOT_FOUND),

@@ -106,7 +106,7 @@ def sample_snapshot(day: date = SAMPLE_DAY, *, full: bool = False,
     announcements = []
     if with_banner:
         announcements.append(Announcement(
-            id=1, text="Lunch is served in Hall B until 13:30 — Open Spaces resume at 13:00",
+            id=1, text="Lunch is served in Hall B until 13:30 — Open Spaces resume at 13:30",
         ))  # fmt: skip
     snapshot = RoomSnapshot(
         epoch="sample", version=42, published_at=published,

@@ -1,5 +1,6 @@
-"""Screenshots for the docs: the board, a session page, a room page, the staff event and fleet
-views and a room's door preview, and a host's card (added, withdraw, undo, My cards) and search.
+"""Screenshots for the docs: the board, a session page, a room page, the lobby screen
+(1920×1080), the staff event and fleet views and a room's door preview, and a host's card
+(added, withdraw, undo, My cards) and search.
 
 Run ``.venv/bin/python -m tests.hub.web.screenshots [OUT_DIR]`` (default ``docs/screenshots``).
 It serves the hub with the demo's sample event on a fixed clock, reports a few door nodes, and
@@ -23,7 +24,6 @@ from hub.db import open_database
 from hub.demo.sample import sample_plan
 from hub.demo.seed import register_nodes, seed
 from hub.fleet import expected_frames
-from hub.repo import ideas
 from hub.settings import HubSettings
 from shared import wire
 from shared.clock import FakeClock
@@ -35,6 +35,7 @@ from tests.hub.web.conftest import STAFF_PASSWORD, STAFF_USER, add_staff, serve
 AT = datetime(2027, 5, 15, 18, 30, tzinfo=UTC)
 TIMEZONE = "America/New_York"
 LAPTOP: ViewportSize = {"width": 1440, "height": 900}
+LOBBY_SCREEN: ViewportSize = {"width": 1920, "height": 1080}
 #: (node id, room, panel, what it shows): the hub's frame, a wrong one, or none (offline).
 NODES = [
     ("door-1", "room-250a", "impression-7.3-spectra6", "right"),
@@ -49,15 +50,13 @@ CLOCK_OFFSETS = {"door-1": 0.2, "door-2": -0.4, "door-3": 0.1, "door-4": 1.8, "d
 
 
 def prepare(database_url: str) -> None:
-    """The sample event, a staff login, an announcement, an idea and five door nodes."""
+    """The sample event (its ideas too), a staff login, an announcement and five door nodes."""
     database = open_database(database_url)
     try:
         seed(database, sample_plan(AT, TIMEZONE))
         register_nodes(database, [(node_id, room, panel) for node_id, room, panel, _ in NODES])
         with database.transaction() as db:
-            repo.add_announcement(db, "Lunch is served in Hall B until 13:30")
-            ideas.add_idea(db, "Rust extensions for Python", "PyO3, maturin, war stories.",
-                           "Noor", AT)  # fmt: skip
+            repo.add_announcement(db, "Lightning talks: sign up at the desk by Hall B until 16:00")
     finally:
         database.dispose()
     add_staff(database_url)
@@ -103,6 +102,8 @@ def shoot(base: str, out: Path) -> None:
         laptop.locator("tr.now td.is-full a.card").first.click()
         _save(laptop, laptop.url, out / "session.png")
         _save(laptop, base + "/rooms/room-250b", out / "room.png")
+        lobby = browser.new_context(viewport=LOBBY_SCREEN, device_scale_factor=1).new_page()
+        _save(lobby, base + "/lobby", out / "lobby.png", full_page=False)
         _log_in(laptop, base)
         _save(laptop, base + "/staff/fleet", out / "staff-fleet.png")
         _save(laptop, base + "/staff/event", out / "staff-event.png")
