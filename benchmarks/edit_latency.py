@@ -24,7 +24,7 @@ from PIL import Image
 from benchmarks.hub_api import current_sessions
 from benchmarks.report import summary_ms, write_section
 from hub.demo.runner import Demo, DemoOptions
-from hub.mosquitto import MosquittoProcess, free_port
+from hub.mqtt.mosquitto import MosquittoProcess, free_port
 from shared.render.panels import Panel
 from signage_node.display import PngDisplay
 

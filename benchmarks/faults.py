@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.hub_api import retitle_current_session, staff_client
 from benchmarks.report import write_section
 from hub.demo.runner import Demo, DemoOptions
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 
 NODES = 50
 RESTARTS = 5

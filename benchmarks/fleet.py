@@ -34,12 +34,12 @@ import httpx
 from benchmarks.edit_latency import Result, measure_round_trips
 from benchmarks.hub_api import current_sessions
 from benchmarks.report import summary_ms, write_section
-from hub import repository as repo
-from hub.auth import create_staff_token
-from hub.db import open_database
+from hub import repo
+from hub.access.tokens import create_staff_token
 from hub.demo.sample import PlannedCard, PlannedRoom, SamplePlan, sample_plan
 from hub.demo.seed import seed
-from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
+from hub.mqtt.mosquitto import BrokerFiles, MosquittoProcess, free_port
+from hub.storage.db import open_database
 
 DOORS = int(os.environ.get("OPENSPACES_BENCH_DOORS", "200"))
 WORKERS = 4

@@ -33,11 +33,11 @@ from pathlib import Path
 import httpx
 
 from benchmarks.report import summary_ms, write_section
-from hub import repository as repo
-from hub.db import open_database
+from hub import repo
 from hub.demo.runner import HOST, STAFF_USER, Demo, DemoOptions
-from hub.mosquitto import free_port
-from hub.provision import NodeFile, node_toml, write_node_file
+from hub.mqtt.mosquitto import free_port
+from hub.mqtt.provision import NodeFile, node_toml, write_node_file
+from hub.storage.db import open_database
 from signage_node.config import BrokerSettings as NodeBrokerSettings
 
 IN_PROCESS_NODES = 49

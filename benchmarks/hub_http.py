@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 
 from benchmarks.report import write_section
-from hub.db import open_database
 from hub.demo.sample import sample_plan
 from hub.demo.seed import seed
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
+from hub.storage.db import open_database
 
 CONNECTIONS = 50
 SECONDS = 10

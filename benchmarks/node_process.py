@@ -24,7 +24,7 @@ from paho.mqtt.client import Client, MQTTv5
 from paho.mqtt.enums import CallbackAPIVersion
 
 from benchmarks.report import write_section
-from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
+from hub.mqtt.mosquitto import BrokerFiles, MosquittoProcess, free_port
 from shared.render.samples import sample_snapshot
 from shared.topics import Topics
 from shared.wire import encode

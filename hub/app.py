@@ -16,14 +16,15 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from hub import api_docs, metrics, web
+from hub import metrics, web
+from hub.access.ratelimit import TokenBucketLimiter
 from hub.api import event, health, ideas, manage, nodes, rooms, sessions, slots
 from hub.api.deps import AddCardLimiter
-from hub.body_limit import BodyLimit
 from hub.errors import ConflictError, HubError, InvalidError, NotFoundError
 from hub.feeds.routes import install as install_feeds
-from hub.mqtt_link import ClientFactory, paho_client
-from hub.ratelimit import TokenBucketLimiter
+from hub.http import api_docs
+from hub.http.body_limit import BodyLimit
+from hub.mqtt.link import ClientFactory, paho_client
 from hub.runtime import Hub
 from hub.settings import HubSettings
 from shared import __version__

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from hub.models import Announcement, AuditEntry, BlockedSlot, Idea, Room, Session, Slot
+from hub.storage.models import Announcement, AuditEntry, BlockedSlot, Idea, Room, Session, Slot
 
 ActorKind = Literal["staff", "token", "host", "public", "node"]
 State = Mapping[str, Any]

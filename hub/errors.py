@@ -32,4 +32,4 @@ class InvalidError(HubError, ValueError):
 
 
 class NestedTransactionError(OpenSpacesError, RuntimeError):
-    """A thread opened a database unit of work inside another one (:mod:`hub.db`)."""
+    """A thread opened a database unit of work inside another one (:mod:`hub.storage.db`)."""

@@ -36,8 +36,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from hub import repository as repo
-from hub.db import Database
+from hub import repo
+from hub.storage.db import Database
 from shared.doortime import next_change
 from shared.render import DoorView, NodeContext, Panel, door_view, draw_frame, frame_hash
 from shared.render.panels import PANELS

@@ -17,16 +17,16 @@ the process-global one, so tests and the demo can build many apps in one process
 ``openspaces_button_events_total``             button events applied, each id once (database)
 ``openspaces_http_request_duration_seconds``   HTTP latency by method, route template and status
 ``openspaces_broker_healthy``                  1 while the broker link has no problem (as
-                                               ``/healthz``: :mod:`hub.broker_health`), else 0
+                                               ``/healthz``: :mod:`hub.mqtt.health`), else 0
 ``openspaces_broker_problems{kind}``           1 per current problem: disconnected, flapping,
                                                rejected, unacknowledged
 ``openspaces_mqtt_publishes_rejected_total``   publishes the broker answered with a failure code
 ``openspaces_mqtt_unacknowledged``             QoS 1 publishes waiting for their PUBACK
 ``openspaces_mqtt_disconnects_total``          times the broker connection was lost
 ``openspaces_snapshots_trimmed``               rooms whose snapshot was trimmed or held back to
-                                               fit its byte budget (:mod:`hub.snapshot_budget`)
+                                               fit its byte budget (:mod:`hub.mqtt.snapshot_budget`)
 ``openspaces_node_messages_dropped_total``     node messages dropped, by ``kind`` (event,
-``{kind,reason}``                              status) and ``reason`` (:mod:`hub.presses`)
+``{kind,reason}``                              status) and ``reason`` (:mod:`hub.mqtt.presses`)
 =============================================  ====================================================
 
 The broker and drop series exist only while the hub has a broker configured; they count since
@@ -56,11 +56,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub import repository as repo
+from hub import repo
+from hub.access.tokens import staff_for_token
 from hub.api.responses import errors
-from hub.auth import staff_for_token
-from hub.broker_health import ProblemKind
 from hub.fleet import AlertKind, read_fleet
+from hub.mqtt.health import ProblemKind
 from hub.runtime import Hub
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import queue
 
-from hub.db import Database, open_database
-from hub.mqtt_link import ClientFactory, MqttLink, WorkItem, paho_client
-from hub.publisher import Publisher
+from hub.mqtt.link import ClientFactory, MqttLink, WorkItem, paho_client
+from hub.mqtt.publisher import Publisher
+from hub.mqtt.snapshots import Links
+from hub.mqtt.worker import HubWorker
 from hub.settings import HubSettings
-from hub.snapshots import Links
-from hub.worker import HubWorker
+from hub.storage.db import Database, open_database
 from shared.clock import Clock
 from shared.topics import Topics
 

@@ -19,9 +19,9 @@ from shared.errors import OpenSpacesError
 
 COMMAND_MODULES = (
     "hub.demo.cli",
-    "hub.cli",
-    "hub.provision_cli",
-    "hub.backup",
+    "hub.commands.main",
+    "hub.commands.provision",
+    "hub.storage.backup",
     "signage_node.cli",
     "shared.render.cli",
 )

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from hub.db import Database
-from hub.mosquitto import BrokerError, BrokerFiles, MosquittoProcess, free_port
+from hub.mqtt.mosquitto import BrokerError, BrokerFiles, MosquittoProcess, free_port
+from hub.storage.db import Database
 
 HUB_USER = "hub"
 

@@ -34,8 +34,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
-from hub.db import open_database
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
+from hub.storage.db import open_database
 
 DEBIAN_PG = Path("/usr/lib/postgresql")
 PREFERRED_VERSION = "15"

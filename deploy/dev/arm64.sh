@@ -135,7 +135,7 @@ in_root() {
 
 start_broker() {
     local port
-    port=$("$HOST_PY" -c 'from hub.mosquitto import free_port; print(free_port())')
+    port=$("$HOST_PY" -c 'from hub.mqtt.mosquitto import free_port; print(free_port())')
     printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$WORK/mosquitto.conf"
     [ "$(id -u)" -ne 0 ] || printf 'user root\n' >>"$WORK/mosquitto.conf"
     mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from hub.api.schemas import Body, Description, HostText, Title
-from hub.models import Announcement, AuditEntry, BlockedSlot, Day, Idea, Slot
+from hub.storage.models import Announcement, AuditEntry, BlockedSlot, Day, Idea, Slot
 from shared.text import SingleLine
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120), SingleLine]

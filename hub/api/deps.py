@@ -4,7 +4,7 @@
 ``Authorization: Bearer <token>`` (None without the header; 401 for a wrong or malformed one);
 ``StaffDep`` requires it. ``EditTokenDep`` is a session's private edit token, from ``?token=``
 or the ``X-Edit-Token`` header. ``AddCardGate`` is the seam where the public add-a-card call
-is rate limited (:class:`hub.ratelimit.TokenBucketLimiter` by default; tests may pass another
+is rate limited (:class:`hub.access.ratelimit.TokenBucketLimiter` by default; tests may pass another
 :class:`AddCardLimiter` to ``create_app``).
 """
 
@@ -15,9 +15,9 @@ from typing import Annotated, Protocol
 from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from hub.auth import staff_for_token
-from hub.models import StaffToken
+from hub.access.tokens import staff_for_token
 from hub.runtime import Hub
+from hub.storage.models import StaffToken
 
 _bearer = HTTPBearer(
     auto_error=False, description="a staff token from `openspaces hub create-token`"
@@ -85,7 +85,7 @@ class AddCardLimiter(Protocol):
 
 class NoLimit:
     """Lets every call through (for tests and benchmarks; the app uses
-    :class:`hub.ratelimit.TokenBucketLimiter` unless told otherwise)."""
+    :class:`hub.access.ratelimit.TokenBucketLimiter` unless told otherwise)."""
 
     def allow(self, client: str) -> bool:
         return True

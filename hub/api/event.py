@@ -11,14 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field, StringConstraints
 
-from hub import repository as repo
+from hub import repo
 from hub.api.deps import HubDep, StaffDep
 from hub.api.responses import errors
 from hub.api.schemas import Body
 from hub.audit import Actor
 from hub.changes import event as changes
 from hub.errors import NotFoundError
-from hub.models import Event
+from hub.storage.models import Event
 
 router = APIRouter(prefix="/api/v1", tags=["event"], responses=errors(422))
 NO_EVENT = "no event has been set up yet: staff create it with PUT /api/v1/event"

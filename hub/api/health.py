@@ -2,9 +2,9 @@
 
 200 with ``"status": "ok"`` while the database answers and the broker link has no problem;
 503 with ``"status": "unhealthy"`` and every ``problems`` entry (kind and a sentence) while it
-has one (:mod:`hub.broker_health`: disconnected longer than a heartbeat, flapping, a publish
+has one (:mod:`hub.mqtt.health`: disconnected longer than a heartbeat, flapping, a publish
 rejected or not acknowledged in time). ``snapshots_trimmed`` lists rooms whose snapshot had to
-be trimmed to its byte budget (:mod:`hub.snapshot_budget`): doors still get the parts that
+be trimmed to its byte budget (:mod:`hub.mqtt.snapshot_budget`): doors still get the parts that
 matter, so that alone keeps the answer 200. docs/operations.md says what to do about each.
 """
 
@@ -16,9 +16,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from hub import repository as repo
+from hub import repo
 from hub.api.deps import HubDep
-from hub.broker_health import ProblemKind
+from hub.mqtt.health import ProblemKind
 
 router = APIRouter(tags=["health"])
 

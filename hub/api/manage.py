@@ -11,8 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from hub import audit
-from hub import repository as repo
+from hub import audit, repo
 from hub.api.board_schemas import (
     AnnouncementCreate,
     AnnouncementOut,

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from pydantic import AfterValidator, AwareDatetime
 
-from hub import repository as repo
+from hub import repo
 from hub.api.deps import HubDep
 from hub.api.responses import errors
 from hub.api.schemas import RoomPublic

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hub.models import Room, Session, Slot
-from hub.snapshots import Links
+from hub.mqtt.snapshots import Links
+from hub.storage.models import Room, Session, Slot
 from shared.text import MultiLine, SingleLine
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=120), SingleLine]

@@ -13,15 +13,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from hub import repository as repo
+from hub import repo
 from hub.api.deps import AddCardGate, EditTokenDep, HubDep, OptionalStaff
 from hub.api.responses import PathId, errors
 from hub.api.schemas import FullUpdate, SessionCreate, SessionCreated, SessionPublic, SessionUpdate
 from hub.audit import HOST, PUBLIC, Actor
 from hub.changes import sessions as changes
 from hub.changes.sessions import CardText, SessionChange
-from hub.models import StaffToken
 from hub.runtime import Hub
+from hub.storage.models import StaffToken
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], responses=errors(400, 422))
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from fastapi import APIRouter
 
-from hub import repository as repo
+from hub import repo
 from hub.api.deps import HubDep
 from hub.api.schemas import BlockPublic, SlotPublic
 

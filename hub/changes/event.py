@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor, record
-from hub.models import Event
 from hub.runtime import Hub
+from hub.storage.models import Event
 
 
 def save_event(

@@ -13,10 +13,10 @@ import logging
 import uuid
 from typing import Any
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor, record
-from hub.models import Node
 from hub.runtime import Hub
+from hub.storage.models import Node
 from shared import wire
 
 log = logging.getLogger(__name__)

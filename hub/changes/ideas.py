@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hub.audit import Actor, idea_state, record
 from hub.changes.sessions import CardText, NewCard, add_card
-from hub.models import Idea
 from hub.repo import ideas as ideas_repo
 from hub.runtime import Hub
+from hub.storage.models import Idea
 
 
 def post_idea(hub: Hub, actor: Actor, title: str, description: str, proposer: str) -> Idea:

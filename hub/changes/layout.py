@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import (
     Actor,
     announcement_state,
@@ -20,9 +20,9 @@ from hub.audit import (
     slot_state,
 )
 from hub.changes.fleet import node_state
-from hub.models import Announcement, BlockedSlot, Room, Slot
 from hub.repo import layout
 from hub.runtime import Hub
+from hub.storage.models import Announcement, BlockedSlot, Room, Slot
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def block_slot(
     hub: Hub, actor: Actor, room_id: str, slot_id: int, label: str, *, source: str | None = None
 ) -> BlockedSlot:
     """Mark a free room+slot as taken by another event named ``label`` (``source``: what made
-    the block, None for staff by hand; see :class:`~hub.models.BlockedSlot`)."""
+    the block, None for staff by hand; see :class:`~hub.storage.models.BlockedSlot`)."""
     with hub.database.transaction() as db:
         block = repo.block_slot(db, room_id, slot_id, label, source=source)
         record(db, actor, "block.add", f"block {block.id}", None, block_state(block),

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor, record, session_state
 from hub.errors import ConflictError, InvalidError
-from hub.models import CANCELLED, SCHEDULED, Session
 from hub.repo import ideas as ideas_repo
 from hub.runtime import Hub
+from hub.storage.models import CANCELLED, SCHEDULED, Session
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import HOST, Actor
 from hub.changes.sessions import SessionChange, held_message, update_session
 from hub.errors import ConflictError
-from hub.models import CANCELLED, AuditEntry, Session
 from hub.runtime import Hub
+from hub.storage.models import CANCELLED, AuditEntry, Session
 
 #: How long after withdrawing a host may put the card back with its edit link.
 UNDO_WINDOW = timedelta(minutes=10)

@@ -26,18 +26,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import uvicorn
 from gpiozero.pins.mock import MockFactory
 
+from hub.access.staff import set_staff_password
+from hub.access.tokens import create_staff_token
 from hub.app import create_app
-from hub.auth import create_staff_token
-from hub.db import open_database
 from hub.demo import DemoError
 from hub.demo.sample import sample_plan
 from hub.demo.seed import register_nodes, seed
 from hub.demo.simulator import DoorSimulator, SimulatedDoor
-from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
-from hub.private_files import write_private
-from hub.serving import uvicorn_config
+from hub.http.serving import uvicorn_config
+from hub.mqtt.mosquitto import BrokerFiles, MosquittoProcess, free_port
 from hub.settings import BrokerSettings, HubSettings
-from hub.staff import set_staff_password
+from hub.storage.db import open_database
+from hub.storage.private_files import write_private
 from shared.clock import SystemClock
 from shared.render.panels import PANELS, Panel
 from signage_node.app import Node

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from hub.db import Database
 from hub.demo.sample import SamplePlan
 from hub.repo import fleet, ideas, schedule, sessions
+from hub.storage.db import Database
 
 
 def seed(database: Database, plan: SamplePlan, now: datetime | None = None) -> None:

@@ -61,10 +61,10 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from hub.db import open_database  # noqa: PLC0415
     from hub.feeds.csv_format import export_sessions  # noqa: PLC0415
     from hub.repo.feeds import load_board  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
 
     database = open_database(load_settings(args.config, os.environ).database_url)
     try:
@@ -81,9 +81,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from hub.audit import Actor  # noqa: PLC0415
-    from hub.db import open_database  # noqa: PLC0415
     from hub.feeds.csv_import import Importer, import_sessions  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
     from shared.clock import SystemClock  # noqa: PLC0415
 
     try:

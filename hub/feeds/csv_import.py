@@ -23,13 +23,13 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor, record, session_state
-from hub.db import Database
 from hub.errors import HubError
 from hub.feeds.csv_format import CsvRow, RowError, read_rows
 from hub.feeds.csv_rows import RowChecker, SessionRow
 from hub.repo.feeds import load_board
+from hub.storage.db import Database
 
 log = logging.getLogger(__name__)
 

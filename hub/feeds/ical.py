@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from hub.feeds import naming
+from hub.mqtt.snapshots import Links
 from hub.repo.feeds import Board, BoardSession
-from hub.snapshots import Links
 
 PRODUCT_ID = "-//Open Spaces door signs//hub//EN"
 #: How often subscribed calendars should re-read a feed (RFC 7986 and the common X- form).

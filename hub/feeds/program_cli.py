@@ -51,12 +51,12 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def run_import(args: argparse.Namespace) -> int:
     from hub.audit import Actor  # noqa: PLC0415
-    from hub.db import open_database  # noqa: PLC0415
     from hub.feeds.program_fetch import read_source  # noqa: PLC0415
     from hub.feeds.program_import import import_program  # noqa: PLC0415
     from hub.feeds.program_plan import parse_mapping  # noqa: PLC0415
     from hub.runtime import Hub  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
     from shared.clock import SystemClock  # noqa: PLC0415
 
     mapping = parse_mapping(args.room)

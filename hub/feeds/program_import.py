@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor, block_state, record
 from hub.feeds.program_format import Programme, Talk, read_programme
 from hub.feeds.program_plan import (
@@ -36,9 +36,9 @@ from hub.feeds.program_plan import (
     Wanted,
     plan,
 )
-from hub.models import SCHEDULED
 from hub.repo import layout
 from hub.runtime import Hub
+from hub.storage.models import SCHEDULED
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.feeds import naming
+from hub.mqtt.snapshots import Links
 from hub.repo.feeds import Board, BoardRoom, BoardSession, BoardSlot
-from hub.snapshots import Links
 from shared import __version__
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"

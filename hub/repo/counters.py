@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from hub.models import ProcessedEvent, VersionCounter
+from hub.storage.models import ProcessedEvent, VersionCounter
 
 
 def snapshot_versions(db: DbSession) -> int:

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import contains_eager
 
-from hub.models import SCHEDULED, Session, Slot, VersionCounter
 from hub.repo.publishing import COUNTER_ROW
 from hub.repo.schedule import get_event, list_rooms, list_slots
+from hub.storage.models import SCHEDULED, Session, Slot, VersionCounter
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import InvalidError, NotFoundError
-from hub.models import Node, ProcessedEvent, Room
+from hub.storage.models import Node, ProcessedEvent, Room
 from shared.errors import TopicError
 from shared.topics import check_id
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import ConflictError, NotFoundError
-from hub.models import Idea
+from hub.storage.models import Idea
 
 
 def add_idea(

@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import ConflictError, NotFoundError
-from hub.models import Announcement, AuditEntry, BlockedSlot, Day, Room, Session, Slot
 from hub.repo.schedule import describe_slot, get_room, get_slot
+from hub.storage.models import Announcement, AuditEntry, BlockedSlot, Day, Room, Session, Slot
 
 
 def edit_room(

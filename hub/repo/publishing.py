@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from hub.models import Announcement, PublishedSnapshot, VersionCounter
+from hub.storage.models import Announcement, PublishedSnapshot, VersionCounter
 
 COUNTER_ROW = 1
 

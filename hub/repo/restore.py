@@ -7,7 +7,7 @@ import secrets
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from hub.models import Event, PublishedSnapshot
+from hub.storage.models import Event, PublishedSnapshot
 
 
 def renew_epoch(db: DbSession) -> str:

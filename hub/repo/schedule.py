@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import ConflictError, InvalidError, NotFoundError
-from hub.models import SCHEDULED, BlockedSlot, Day, Event, Room, Session, Slot
+from hub.storage.models import SCHEDULED, BlockedSlot, Day, Event, Room, Session, Slot
 from shared.errors import TopicError
 from shared.topics import check_id
 from shared.wire import zone_named
@@ -201,7 +201,7 @@ def block_slot(
     """Mark ``room_id`` at ``slot_id`` as taken by another event named ``label``.
 
     ``source``/``source_ref`` say what made the block (None: staff, by hand; see
-    :class:`~hub.models.BlockedSlot`).
+    :class:`~hub.storage.models.BlockedSlot`).
     """
     room, slot = get_room(db, room_id), get_slot(db, slot_id)
     if find_block(db, room_id, slot_id) is not None:

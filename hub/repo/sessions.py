@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import ConflictError, InvalidError, NotFoundError
-from hub.models import CANCELLED, SCHEDULED, MovedNotice, Room, Session, Slot
 from hub.repo.schedule import describe_slot, find_block, get_room, get_slot, scheduled_at
+from hub.storage.models import CANCELLED, SCHEDULED, MovedNotice, Room, Session, Slot
 
 
 def add_session(

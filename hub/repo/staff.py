@@ -1,7 +1,7 @@
 """SQL for the staff area: staff users, their logged-in browsers, and API token records.
 
-Passwords arrive here already hashed (argon2, :mod:`hub.staff`); login ids and API tokens only
-as SHA-256 digests. Nothing secret is stored in clear.
+Passwords arrive here already hashed (argon2, :mod:`hub.access.staff`); login ids and API
+tokens only as SHA-256 digests. Nothing secret is stored in clear.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import NotFoundError
-from hub.models import StaffLogin, StaffToken, StaffUser
+from hub.storage.models import StaffLogin, StaffToken, StaffUser
 
 
 def find_staff_user(db: DbSession, username: str) -> StaffUser | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from hub.models import StaffToken
+from hub.storage.models import StaffToken
 
 
 def add_staff_token(db: DbSession, name: str, token_hash: str) -> StaffToken:

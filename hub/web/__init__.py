@@ -1,7 +1,7 @@
 """The hub's web pages: the public board, add-a-card, the ideas wall and the staff area.
 
 :func:`install` adds the page routers, the static files (``/static``), the live-update hub
-(``app.state.live``) and the login throttle (:mod:`hub.login_throttle`) to an app built by
+(``app.state.live``) and the login throttle (:mod:`hub.access.login_throttle`) to an app built by
 :func:`hub.app.create_app`.
 Pages are server-rendered (Jinja2, autoescaped); a small script (``static/live.js``) keeps an
 open board, room or session page current from ``/live`` without a reload.
@@ -18,8 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from hub.access.login_throttle import LoginThrottle
 from hub.live import LiveUpdates
-from hub.login_throttle import LoginThrottle
 from hub.web import (
     board,
     cards,

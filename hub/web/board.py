@@ -16,7 +16,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.responses import Response
 
-from hub import repository as repo
+from hub import repo
 from hub.live import LiveUpdates
 from hub.repo.ideas import idea_of_session
 from hub.web.board_view import day_grid, load_board, room_days

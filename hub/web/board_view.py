@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
-from hub.snapshots import Links, build_room_snapshot
+from hub import repo
+from hub.mqtt.snapshots import Links, build_room_snapshot
 from shared import wire
 
 

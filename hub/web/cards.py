@@ -29,12 +29,12 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from starlette.responses import RedirectResponse, Response
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import HOST
 from hub.changes import sessions as changes
 from hub.changes import withdrawal
 from hub.errors import HubError
-from hub.models import Session
+from hub.storage.models import Session
 from hub.web.forms import CardForm, free_places, parse_place
 from hub.web.pages import (
     PageRoute,

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
-from hub.models import SCHEDULED
-from hub.snapshots import Links
+from hub import repo
+from hub.mqtt.snapshots import Links
+from hub.storage.models import SCHEDULED
 from shared import wire
 from shared.render.suggestions import also_on_now
 from shared.schedule import now_and_next

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
+from hub import repo
 from hub.api.schemas import Description, HostText, Title
 from hub.changes.sessions import CardText
 

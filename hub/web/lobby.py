@@ -12,7 +12,7 @@ import segno
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from hub import repository as repo
+from hub import repo
 from hub.live import LiveUpdates
 from hub.web.board_view import load_board
 from hub.web.lobby_view import lobby_view

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.responses import RedirectResponse, Response
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import PUBLIC, Actor
 from hub.errors import ConflictError, HubError, InvalidError, NotFoundError
 from hub.runtime import Hub
@@ -145,7 +145,8 @@ class SlugConvertor(Convertor[str]):
 class RowIdConvertor(Convertor[int]):
     """``{id:int}`` in page routes: at most 10 digits (a longer one does not match the route:
     a 404 page), so no id reaches the database as a number it cannot hold (past ``integer``,
-    :mod:`hub.sql_guard` answers 422). Replaces Starlette's unbounded ``int`` for the hub."""
+    :mod:`hub.storage.sql_guard` answers 422). Replaces Starlette's unbounded ``int`` for the
+    hub."""
 
     regex = "[0-9]{1,10}"
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from hub import repository as repo
+from hub import repo
 from hub.web.finding import MAX_RESULTS, search
 from hub.web.pages import PageRoute, hub_of, render
 

@@ -1,6 +1,6 @@
 """Who is looking at a page, and the CSRF check every form post passes.
 
-A staff browser carries the ``openspaces_staff`` cookie (a login from :mod:`hub.staff`); its
+A staff browser carries the ``openspaces_staff`` cookie (a login from :mod:`hub.access.staff`); its
 forms carry that login's CSRF token. Anyone else gets a random ``openspaces_csrf`` cookie the
 first time a page is rendered, and their forms carry the same value (a double-submit token).
 Both cookies are HttpOnly and SameSite=Lax, and Secure when the hub's ``public_url`` is https.
@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.responses import Response
 
+from hub.access.staff import login_for_cookie
 from hub.api.deps import HubDep
 from hub.runtime import Hub
-from hub.staff import login_for_cookie
 
 STAFF_COOKIE = "openspaces_staff"
 CSRF_COOKIE = "openspaces_csrf"

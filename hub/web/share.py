@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hub.models import Session
-from hub.snapshots import Links
+from hub.mqtt.snapshots import Links
+from hub.storage.models import Session
 
 
 def share_text(

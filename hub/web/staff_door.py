@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from hub import repository as repo
+from hub import repo
 from hub.repo import fleet
 from hub.web.pages import PageRoute, hub_of, render
 from hub.web.security import StaffViewer

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, field_validator
 from starlette.responses import RedirectResponse, Response
 
-from hub import repository as repo
+from hub import repo
 from hub.api.event import EventName, Hashtag, TimeZone, WebAddress
 from hub.audit import Actor
 from hub.changes import event as changes

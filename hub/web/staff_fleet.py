@@ -3,9 +3,9 @@
 The page reads :func:`hub.fleet.read_fleet` (the same rule as ``GET /api/v1/nodes`` and
 ``/metrics``): online or offline since when, whether the frame on the glass is the one the hub
 expects, a preview of that frame, and the alerts at the top. Hub-level alerts come first: the
-broker link's problems (the same as ``/healthz``'s, :mod:`hub.broker_health`) and rooms whose
-snapshot was trimmed to its byte budget (:mod:`hub.snapshot_budget`). Each node has an **Identify**
-button and an **Assign** form; both post with the CSRF token and go through
+broker link's problems (the same as ``/healthz``'s, :mod:`hub.mqtt.health`) and rooms whose
+snapshot was trimmed to its byte budget (:mod:`hub.mqtt.snapshot_budget`). Each node has an
+**Identify** button and an **Assign** form; both post with the CSRF token and go through
 :mod:`hub.changes.fleet`.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from starlette.responses import RedirectResponse, Response
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor
 from hub.changes import fleet as changes
 from hub.fleet import NodeHealth, read_fleet

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from starlette.responses import RedirectResponse, Response
 
-from hub import repository as repo
+from hub import repo
 from hub.api.board_schemas import Capacity, Location, Name
 from hub.audit import Actor
 from hub.changes import layout as changes

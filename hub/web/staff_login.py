@@ -3,7 +3,7 @@
 A successful login sets the ``openspaces_staff`` cookie (HttpOnly, SameSite=Lax, Secure on an
 https hub, expiring with the login) and goes to the page asked for. Failed attempts slow down
 further ones with exponential backoff per account, per address and per both
-(:class:`~hub.login_throttle.LoginThrottle`), so a guesser is held off without locking out a
+(:class:`~hub.access.login_throttle.LoginThrottle`), so a guesser is held off without locking out a
 colleague behind the same address or the account's owner elsewhere.
 """
 
@@ -16,8 +16,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from starlette.responses import RedirectResponse, Response
 
-from hub.login_throttle import LoginThrottle
-from hub.staff import log_in, log_out
+from hub.access.login_throttle import LoginThrottle
+from hub.access.staff import log_in, log_out
 from hub.web.pages import PageRoute, hub_of, render
 from hub.web.security import STAFF_COOKIE, FormDep, secure_cookies
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session as DbSession
 from starlette.responses import RedirectResponse, Response
 
-from hub import repository as repo
+from hub import repo
 from hub.api.board_schemas import AnnouncementText, Label
 from hub.audit import Actor
 from hub.changes import layout as changes

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.responses import Response
 
-from hub import audit
-from hub import repository as repo
+from hub import audit, repo
+from hub.access.tokens import create_staff_token
 from hub.audit import Actor
-from hub.auth import create_staff_token
 from hub.repo import staff as staff_repo
 from hub.web.pages import PageRoute, form_errors, hub_of, render
 from hub.web.security import FormDep, StaffViewer

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from starlette.responses import RedirectResponse, Response
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor
 from hub.changes import sessions as changes
 from hub.errors import HubError

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.mosquitto import BrokerFiles, MosquittoProcess, acl_text, free_port
-from hub.provision import NodeFile, node_toml
+from hub.mqtt.mosquitto import BrokerFiles, MosquittoProcess, acl_text, free_port
+from hub.mqtt.provision import NodeFile, node_toml
 from hub.settings import load_settings
 from shared.topics import Topics
 from signage_node.watchdog import SystemdNotifier

@@ -1,4 +1,5 @@
-"""deploy/mosquitto/ and hub/mosquitto.py (the demo's and the tests' broker) agree on security."""
+"""deploy/mosquitto/ and hub/mqtt/mosquitto.py (the demo's and the tests' broker) agree on
+security."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.mosquitto import MAX_PACKET_BYTES, acl_text, config_text
+from hub.mqtt.mosquitto import MAX_PACKET_BYTES, acl_text, config_text
 from tests.deploy.conftest import DEPLOY
 
 #: Directives whose values must be the same in production and in the generated config.

@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 from tests.conftest import Broker
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "first-event.md"

@@ -17,12 +17,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from fastapi.testclient import TestClient as TestClient  # noqa: PLC0414 (re-exported)
 
-from hub import repository as repo
+from hub import repo
+from hub.access.tokens import create_staff_token
 from hub.app import create_app
-from hub.auth import create_staff_token
-from hub.db import open_database
 from hub.runtime import Hub
 from hub.settings import BrokerSettings, HubSettings
+from hub.storage.db import open_database
 from shared.clock import FakeClock
 from tests.conftest import Broker
 

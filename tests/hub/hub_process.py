@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 
 
 @dataclass

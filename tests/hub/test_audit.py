@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hub import audit
-from hub import repository as repo
+from hub import audit, repo
 from hub.audit import Actor
-from hub.db import open_database
 from hub.errors import ConflictError
+from hub.storage.db import open_database
 from tests.hub.conftest import Seeded, TestClient, hub_of, seed, staff, wait_until
 from tests.hub.mqtt_helpers import TestMqttClient
 from tests.hub.test_worker import add_card, assign, door, full_shown, press

@@ -9,11 +9,11 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
-from hub.backup import check_backup, sqlite_path
-from hub.db import MIGRATIONS
 from hub.settings import HubSettings
+from hub.storage.backup import check_backup, sqlite_path
+from hub.storage.db import MIGRATIONS
 from shared import wire
 from shared.cli import main
 from shared.clock import FakeClock

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.body_limit import BodyLimit
+from hub.http.body_limit import BodyLimit
 from hub.settings import HubSettings
 from tests.hub.conftest import Seeded, TestClient, seed, staff
 from tests.hub.hub_process import HubProcess, hub_process

@@ -11,10 +11,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from hub import repository as repo
-from hub.db import Database, open_database
+from hub import repo
 from hub.errors import ConflictError
-from hub.snapshots import Links, build_room_snapshot
+from hub.mqtt.snapshots import Links, build_room_snapshot
+from hub.storage.db import Database, open_database
 
 ROOMS = ("room-a", "room-b", "room-c")
 SLOTS = 4

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.broker_health import FLAP_DISCONNECTS, BrokerHealth
+from hub.mqtt.health import FLAP_DISCONNECTS, BrokerHealth
 
 
 class Ticks:

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from prometheus_client import generate_latest
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
-from hub.db import open_database
-from hub.mosquitto import MAX_PACKET_BYTES
-from hub.mqtt_link import ACK_TIMEOUT_S
+from hub.mqtt.link import ACK_TIMEOUT_S
+from hub.mqtt.mosquitto import MAX_PACKET_BYTES
 from hub.settings import BrokerSettings, HubSettings
+from hub.storage.db import open_database
 from shared import wire
 from shared.clock import FakeClock
 from shared.topics import Topics

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.auth import staff_for_token
-from hub.db import open_database
+from hub.access.tokens import staff_for_token
+from hub.storage.db import open_database
 from shared.cli import main
 
 

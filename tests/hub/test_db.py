@@ -14,10 +14,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from hub import repository as repo
-from hub.db import MIGRATIONS, Database, open_database
+from hub import repo
 from hub.errors import NestedTransactionError
-from hub.models import Room, Session
+from hub.storage.db import MIGRATIONS, Database, open_database
+from hub.storage.models import Room, Session
 from tests.hub.conftest import seed
 
 

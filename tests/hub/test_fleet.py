@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image
 
-from hub import repository as repo
+from hub import repo
 from hub.fleet import NodeHealth, read_fleet
 from shared import wire
 from shared.clock import FakeClock

@@ -13,7 +13,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from hub import repository as repo
+from hub import repo
 from hub.changes.fleet import COMMAND_EXPIRY_S
 from shared import wire
 from shared.topics import Topics

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
 from hub.settings import HubSettings
 from shared import wire

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from hub import repository as repo
+from hub import repo
+from hub.access.tokens import create_staff_token
 from hub.app import create_app
-from hub.auth import create_staff_token
 from hub.settings import HubSettings
 from shared import wire
 from shared.clock import FakeClock

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from hub.db import MIGRATIONS, open_database
+from hub.storage.db import MIGRATIONS, open_database
 from tests.hub.conftest import seed
 
 

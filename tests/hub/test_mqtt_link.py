@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
-from hub.mqtt_link import Connected, Incoming, MqttLink, WorkItem
+from hub.mqtt.link import Connected, Incoming, MqttLink, WorkItem
 from hub.settings import BrokerSettings, HubSettings
 from shared.clock import FakeClock
 from tests.conftest import Broker

@@ -8,7 +8,7 @@ from __future__ import annotations
 import icalendar
 import pytest
 
-from hub import repository as repo
+from hub import repo
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 
 HUGE = str(2**64)

@@ -16,9 +16,9 @@ import pytest
 from prometheus_client import generate_latest
 from sqlalchemy import func, select
 
-from hub import repository as repo
-from hub.models import AuditEntry
-from hub.presses import PRESS_BURST, PRESS_CLOCK_ALLOWANCE_S, DropReason, MessageKind
+from hub import repo
+from hub.mqtt.presses import PRESS_BURST, PRESS_CLOCK_ALLOWANCE_S, DropReason, MessageKind
+from hub.storage.models import AuditEntry
 from shared import wire
 from shared.topics import Topics
 from tests.conftest import Broker

@@ -20,11 +20,11 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from hub import repository as repo
-from hub.db import MIGRATIONS, Database, open_database
+from hub import repo
 from hub.errors import ConflictError
-from hub.models import Session
 from hub.settings import HubSettings
+from hub.storage.db import MIGRATIONS, Database, open_database
+from hub.storage.models import Session
 from tests.hub.api import test_sessions as sessions_api
 from tests.hub.conftest import seed
 from tests.hub.test_booking_state_machine import Board

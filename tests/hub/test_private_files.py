@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from hub.backup import backup
-from hub.db import open_database
-from hub.mosquitto import write_password_file
-from hub.private_files import write_private
+from hub.mqtt.mosquitto import write_password_file
+from hub.storage.backup import backup
+from hub.storage.db import open_database
+from hub.storage.private_files import write_private
 from tests.hub.conftest import seed
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from hub import repository as repo
-from hub.db import open_database
-from hub.mosquitto import PasswordFile
+from hub import repo
+from hub.mqtt.mosquitto import PasswordFile
+from hub.storage.db import open_database
 from shared import wire
 from shared.cli import main
 from shared.topics import Topics

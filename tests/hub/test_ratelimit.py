@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hub.ratelimit import TokenBucketLimiter
+from hub.access.ratelimit import TokenBucketLimiter
 from shared.clock import FakeClock
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
-from hub.db import open_database
+from hub import repo
 from hub.errors import ConflictError, InvalidError, NotFoundError
+from hub.storage.db import open_database
 
 
 @pytest.fixture

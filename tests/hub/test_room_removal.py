@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
 from hub.settings import HubSettings
 from shared import wire

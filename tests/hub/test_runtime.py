@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub import repository as repo
+from hub import repo
 from tests.hub.conftest import Seeded, TestClient, hub_of
 
 

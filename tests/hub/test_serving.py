@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub.serving import uvicorn_config
+from hub.http.serving import uvicorn_config
 from hub.settings import HubSettings, load_settings
 from shared.errors import ConfigError
 from tests.hub.conftest import seed

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import list_entries
-from hub.db import open_database
-from hub.setup_file import BlockSection, DaySection, EventSection, RoomSection
+from hub.setup.file import BlockSection, DaySection, EventSection, RoomSection
+from hub.storage.db import open_database
 from shared.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "event.example.toml"

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from hub import repository as repo
-from hub.db import Database, open_database
+from hub import repo
 from hub.errors import ConflictError
-from hub.models import BlockedSlot, Session
 from hub.repo import layout
+from hub.storage.db import Database, open_database
+from hub.storage.models import BlockedSlot, Session
 from tests.hub.conftest import Seeded, seed
 from tests.postgres import postgres_server
 

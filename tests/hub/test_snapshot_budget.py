@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from pydantic_core import to_json
 
-from hub import repository as repo
+from hub import repo
 from hub.api.schemas import SessionCreate
-from hub.db import Database, open_database
-from hub.mosquitto import MAX_PACKET_BYTES
-from hub.snapshot_budget import KEPT_SLOTS, LARGEST_EVENT_SLOTS, SNAPSHOT_BUDGET_BYTES, fit
-from hub.snapshots import ROOM_ANNOUNCEMENTS, Links, build_room_snapshot
+from hub.mqtt.mosquitto import MAX_PACKET_BYTES
+from hub.mqtt.snapshot_budget import KEPT_SLOTS, LARGEST_EVENT_SLOTS, SNAPSHOT_BUDGET_BYTES, fit
+from hub.mqtt.snapshots import ROOM_ANNOUNCEMENTS, Links, build_room_snapshot
+from hub.storage.db import Database, open_database
 from shared import wire
 from shared.text import normalise
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
-from hub.db import open_database
-from hub.snapshots import Links, build_room_snapshot
+from hub import repo
+from hub.mqtt.snapshots import Links, build_room_snapshot
+from hub.storage.db import open_database
 from tests.hub.conftest import NOW, Seeded, seed
 
 LINKS = Links("http://hub.test")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from hub.db import open_database
+from hub.access.staff import log_in, log_out, login_for_cookie, set_staff_password
 from hub.errors import InvalidError
-from hub.models import StaffUser
-from hub.staff import log_in, log_out, login_for_cookie, set_staff_password
+from hub.storage.db import open_database
+from hub.storage.models import StaffUser
 from shared.cli import main
 
 AT = datetime(2027, 5, 15, 12, tzinfo=UTC)

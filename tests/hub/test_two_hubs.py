@@ -20,13 +20,13 @@ from paho.mqtt.client import Client, MQTTMessage, MQTTv5
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import text
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
-from hub.db import Database
-from hub.models import AuditEntry, ProcessedEvent
-from hub.mosquitto import acl_text
-from hub.mqtt_link import Incoming
+from hub.mqtt.link import Incoming
+from hub.mqtt.mosquitto import acl_text
 from hub.settings import BrokerSettings, HubSettings, load_settings
+from hub.storage.db import Database
+from hub.storage.models import AuditEntry, ProcessedEvent
 from shared import wire
 from shared.clock import FakeClock
 from shared.errors import ConfigError
@@ -235,7 +235,7 @@ def test_both_hubs_racing_on_one_event_apply_it_once(
 ) -> None:
     """Both workers get the same event while a third transaction, which already wrote its id,
     is still open: both must wait for it, see its row and do nothing."""
-    caplog.set_level(logging.INFO, logger="hub.worker")
+    caplog.set_level(logging.INFO, logger="hub.mqtt.worker")
     event_id = uuid.uuid4().hex
     payload = wire.encode(wire.ButtonEvent(
         event_id=event_id, node_id="door-1", room_id="room-a", full=True,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
 from hub.settings import HubSettings
 from shared import wire
@@ -74,7 +74,7 @@ def test_a_press_sets_full_and_comes_back_in_the_snapshot(
 def test_the_same_event_twice_is_applied_once(
     live: TestClient, seeded: Seeded, door: TestMqttClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="hub.worker")
+    caplog.set_level(logging.INFO, logger="hub.mqtt.worker")
     assign(live)
     on_now = add_card(live, seeded, 2, "On now")
     later = add_card(live, seeded, 5, "Later")
@@ -92,7 +92,7 @@ def test_the_same_event_twice_is_applied_once(
 def test_garbage_is_logged_with_its_topic_and_the_hub_keeps_working(
     live: TestClient, seeded: Seeded, door: TestMqttClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="hub.worker")
+    caplog.set_level(logging.WARNING, logger="hub.mqtt.worker")
     assign(live)
     status_topic, events_topic = TOPICS.node_status("door-a"), TOPICS.node_events("door-a")
     garbage = [
@@ -108,7 +108,7 @@ def test_garbage_is_logged_with_its_topic_and_the_hub_keeps_working(
     session_id = add_card(live, seeded, 2, "Still fine")
     press(door, full=True)
     door.wait_for(full_shown(session_id, True))
-    dropped = [r for r in caplog.records if r.name == "hub.worker" and "dropped" in r.message]
+    dropped = [r for r in caplog.records if r.name == "hub.mqtt.worker" and "dropped" in r.message]
     assert len(dropped) == len(garbage)
     assert all(status_topic in r.message or events_topic in r.message for r in dropped)
 
@@ -137,7 +137,7 @@ def test_node_status_is_recorded(live: TestClient, seeded: Seeded, door: TestMqt
 def test_a_status_from_a_node_the_hub_does_not_know_is_logged_and_ignored(
     live: TestClient, seeded: Seeded, door: TestMqttClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="hub.worker")
+    caplog.set_level(logging.WARNING, logger="hub.mqtt.worker")
     status = wire.NodeStatus(node_id="door-a", state="online", room_id="room-a")
     door.publish(TOPICS.node_status("door-a"), wire.encode(status))
     wait_until(lambda: any("door-a dropped" in r.getMessage() for r in caplog.records))

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hub.demo.runner import Demo, DemoOptions
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 
 
 def wait_until(check: Callable[[], bool], timeout: float) -> float:

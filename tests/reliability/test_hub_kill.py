@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 from tests.hub.conftest import Seeded, seed
 
 WRITERS = 4

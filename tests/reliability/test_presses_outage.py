@@ -20,10 +20,10 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 from sqlalchemy import select
 
-from hub.db import open_database
 from hub.demo.runner import Demo, SimulatedNode
-from hub.models import ProcessedEvent
-from hub.mosquitto import MosquittoProcess
+from hub.mqtt.mosquitto import MosquittoProcess
+from hub.storage.db import open_database
+from hub.storage.models import ProcessedEvent
 from shared.clock import SystemClock
 from shared.render.panels import PANELS
 from shared.wire import ButtonEvent

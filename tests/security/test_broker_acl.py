@@ -16,7 +16,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from hub.mosquitto import MAX_PACKET_BYTES
+from hub.mqtt.mosquitto import MAX_PACKET_BYTES
 from shared.topics import Topics
 from tests.conftest import Broker
 

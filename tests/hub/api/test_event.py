@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from hub import repository as repo
+from hub import repo
+from hub.access.tokens import create_staff_token
 from hub.app import create_app
-from hub.auth import create_staff_token
-from hub.db import open_database
 from hub.settings import HubSettings
+from hub.storage.db import open_database
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hub import audit
-from hub import repository as repo
+from hub import audit, repo
 from shared import wire
 from tests.hub.conftest import NOW, Seeded, TestClient, hub_of, staff
 

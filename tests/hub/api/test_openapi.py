@@ -27,10 +27,10 @@ from schemathesis.checks import CHECKS
 from schemathesis.python import asgi
 from starlette.routing import BaseRoute
 
+from hub.access.staff import log_in, set_staff_password
 from hub.app import create_app
-from hub.db import open_database
 from hub.settings import HubSettings
-from hub.staff import log_in, set_staff_password
+from hub.storage.db import open_database
 from hub.web.security import STAFF_COOKIE
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient

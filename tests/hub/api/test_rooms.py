@@ -10,7 +10,7 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 from PIL import Image
 
-from hub import repository as repo
+from hub import repo
 from shared.clock import FakeClock
 from shared.render import PANELS, DoorView
 from shared.wire import RoomSnapshot

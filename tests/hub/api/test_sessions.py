@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hub import repository as repo
+from hub import repo
 from shared.wire import RoomSnapshot
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 

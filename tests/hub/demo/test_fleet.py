@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from hub.demo.runner import STAFF_USER, Demo, DemoOptions, SimulatedNode
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 from tests.hub.conftest import wait_until
 from tests.hub.web.browser import launch_chromium
 

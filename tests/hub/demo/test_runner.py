@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from hub.demo.runner import Demo, DemoOptions, SimulatedNode
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 from tests.hub.conftest import wait_until
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hub.db import open_database
 from hub.demo.sample import sample_plan
 from hub.demo.seed import seed
 from hub.repo import ideas
+from hub.storage.db import open_database
 
 START = datetime(2027, 5, 15, 0, 30, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from hub.demo.simulator import DoorSimulator, SimulatedDoor
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from hub import audit
-from hub import repository as repo
+from hub import audit, repo
 from hub.app import create_app
 from hub.settings import HubSettings
 from shared.clock import FakeClock

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hub import repository as repo
-from hub.db import open_database
+from hub import repo
+from hub.storage.db import open_database
 from shared.cli import main
 from tests.hub.conftest import seed
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hub import repository as repo
-from hub.db import open_database
+from hub import repo
 from hub.errors import InvalidError
 from hub.feeds.program_fetch import fetch
+from hub.storage.db import open_database
 from shared.cli import main
 from tests.hub.feeds.test_csv_cli import hub_config
 from tests.hub.feeds.test_program_import import PROGRAMME

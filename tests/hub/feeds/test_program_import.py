@@ -18,12 +18,12 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from hub import repository as repo
+from hub import repo
+from hub.access.tokens import create_staff_token
 from hub.app import create_app
 from hub.audit import list_entries
-from hub.auth import create_staff_token
-from hub.db import open_database
 from hub.settings import HubSettings
+from hub.storage.db import open_database
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 from tests.hub.feeds.conftest import add_card

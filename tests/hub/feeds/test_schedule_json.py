@@ -12,7 +12,7 @@ import jsonschema  # type: ignore[import-untyped]
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub import repository as repo
+from hub import repo
 from hub.app import create_app
 from hub.feeds import naming
 from hub.settings import HubSettings

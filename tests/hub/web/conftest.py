@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import pytest
 import uvicorn
 
+from hub.access.staff import set_staff_password
 from hub.api.deps import NoLimit
 from hub.app import create_app
-from hub.db import open_database
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 from hub.settings import HubSettings
-from hub.staff import set_staff_password
+from hub.storage.db import open_database
 from shared.clock import Clock, FakeClock
 from tests.hub.conftest import Seeded, TestClient, wait_until
 

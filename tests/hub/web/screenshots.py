@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
-from hub import repository as repo
-from hub.db import open_database
+from hub import repo
 from hub.demo.sample import sample_plan
 from hub.demo.seed import register_nodes, seed
 from hub.fleet import expected_frames
 from hub.settings import HubSettings
+from hub.storage.db import open_database
 from shared import wire
 from shared.clock import FakeClock
 from shared.render.panels import PANELS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from hub import repository as repo
+from hub import repo
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, hub_of, staff
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
+from hub.access.ratelimit import TokenBucketLimiter
 from hub.app import create_app
-from hub.ratelimit import TokenBucketLimiter
 from hub.settings import HubSettings
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient

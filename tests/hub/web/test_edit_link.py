@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 
 from hub.app import create_app
-from hub.serving import redact
+from hub.http.serving import redact
 from hub.settings import HubSettings
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient, seed

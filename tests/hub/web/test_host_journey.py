@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from hub.mosquitto import free_port
+from hub.mqtt.mosquitto import free_port
 from hub.settings import HubSettings
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded

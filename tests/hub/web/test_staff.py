@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from hub import audit
-from hub import repository as repo
+from hub import audit, repo
 from hub.app import create_app
 from hub.settings import HubSettings
 from shared import wire

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hub import audit
-from hub import repository as repo
+from hub import audit, repo
 from shared import wire
 from shared.clock import FakeClock
 from tests.hub.conftest import NOW, TestClient, hub_of

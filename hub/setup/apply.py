@@ -1,4 +1,4 @@
-"""Applying an event file: read the board, plan (:mod:`hub.setup_plan`), make each change.
+"""Applying an event file: read the board, plan (:mod:`hub.setup.plan`), make each change.
 
 Every change goes through :mod:`hub.changes` (its own transaction and audit entry, by the
 given actor; the CLI uses ``staff setup``), in the plan's order: event, rooms, days and slots,
@@ -14,15 +14,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
+from hub import repo
 from hub.audit import Actor
 from hub.changes import event as event_changes
 from hub.changes import layout as changes
 from hub.errors import NotFoundError
-from hub.models import SCHEDULED
 from hub.runtime import Hub
-from hub.setup_file import EventFile
-from hub.setup_plan import (
+from hub.setup.file import EventFile
+from hub.setup.plan import (
     SETUP,
     Action,
     AddBlock,
@@ -42,6 +41,7 @@ from hub.setup_plan import (
     SlotNow,
     plan_setup,
 )
+from hub.storage.models import SCHEDULED
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ The door gets only what it draws: a session card carries title, host, handle, fu
 page URL (no description); a moved or cancelled card only its title; at most
 :data:`ROOM_ANNOUNCEMENTS` announcements (the newest). Every text is passed through
 :func:`shared.text.clip` to the wire's limits, so rows stored before today's input rules cannot
-make a snapshot invalid or large. :mod:`hub.snapshot_budget` bounds the whole payload.
+make a snapshot invalid or large. :mod:`hub.mqtt.snapshot_budget` bounds the whole payload.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
-from hub.models import SCHEDULED, Announcement, Event, MovedNotice, Room, Session, Slot
+from hub import repo
+from hub.storage.models import SCHEDULED, Announcement, Event, MovedNotice, Room, Session, Slot
 from shared import wire
 from shared.text import clip
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.private_files import write_private
+from hub.storage.private_files import write_private
 from shared.errors import OpenSpacesError
 from shared.topics import DEFAULT_PREFIX, check_id
 

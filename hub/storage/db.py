@@ -37,9 +37,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
-from hub import sql_guard
 from hub.errors import NestedTransactionError
-from hub.private_files import create_private, tighten
+from hub.storage import sql_guard
+from hub.storage.private_files import create_private, tighten
 
 log = logging.getLogger(__name__)
 

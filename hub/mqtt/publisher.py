@@ -22,8 +22,8 @@ snapshots in version order, whichever hub sends them, and its retained copy is t
 message the broker did not acknowledge in time is sent again (rebuilt from the database, under
 the lock) by :meth:`Publisher.republish_unconfirmed`, which the worker calls every heartbeat.
 
-Size: every room snapshot is fitted to its byte budget (:mod:`hub.snapshot_budget`) before it is
-stored, and no retained message over the budget is ever sent (the broker would drop the
+Size: every room snapshot is fitted to its byte budget (:mod:`hub.mqtt.snapshot_budget`)
+before it is stored, and no retained message over the budget is ever sent (the broker would drop the
 connection, and the message would come back on every reconnect). Rooms whose snapshot had to
 be trimmed or held back are in :meth:`Publisher.trimmed`, which the fleet page, ``/healthz``
 and the metrics show as a hub-level alert.
@@ -38,12 +38,12 @@ from datetime import datetime
 from functools import partial
 from typing import Protocol
 
-from hub import repository as repo
-from hub.db import Database
+from hub import repo
 from hub.errors import NotFoundError
+from hub.mqtt.snapshot_budget import SNAPSHOT_BUDGET_BYTES, Trim, budget_for, fit
+from hub.mqtt.snapshots import Links, build_room_snapshot, build_site_info
 from hub.repo import layout
-from hub.snapshot_budget import SNAPSHOT_BUDGET_BYTES, Trim, budget_for, fit
-from hub.snapshots import Links, build_room_snapshot, build_site_info
+from hub.storage.db import Database
 from shared import wire
 from shared.clock import Clock
 from shared.topics import Topics
@@ -55,7 +55,7 @@ CONFIRM_S = 5.0
 
 
 class Link(Protocol):
-    """Where published messages go (:class:`hub.mqtt_link.MqttLink` in production)."""
+    """Where published messages go (:class:`hub.mqtt.link.MqttLink` in production)."""
 
     @property
     def connected(self) -> bool:
@@ -175,7 +175,7 @@ class Publisher:
                 self._clear_room(room_id)
 
     def notify_listeners(self) -> None:
-        """Tell the listeners about a change another hub published (see :mod:`hub.worker`)."""
+        """Tell the listeners about a change another hub published (see :mod:`hub.mqtt.worker`)."""
         self._tell_listeners()
 
     def _room_ids(self) -> list[str]:

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from hub.setup_file import BlockSection, DaySection, EventFile, RoomSection
+from hub.setup.file import BlockSection, DaySection, EventFile, RoomSection
 
 #: ``BlockedSlot.source`` of the blocks an event file makes.
 SETUP = "setup"

@@ -1,9 +1,9 @@
 """Provisioning door nodes: broker credentials, the node's ``node.toml``, its room on the hub.
 
 A node's broker username is its node id, and the broker's ACL grants every node its own
-subtree through ``%u`` patterns (:func:`hub.mosquitto.acl_text`), so provisioning a node only
+subtree through ``%u`` patterns (:func:`hub.mqtt.mosquitto.acl_text`), so provisioning a node only
 adds one password entry: the ACL file never changes. The steps, each a function here, are run
-in order by ``openspaces provision-node`` (:mod:`hub.provision_cli`)::
+in order by ``openspaces provision-node`` (:mod:`hub.commands.provision`)::
 
     broker = BrokerAccess(Path("/etc/mosquitto/openspaces"), Path("/run/mosquitto/mosquitto.pid"))
     password = add_credentials(broker, "door-1", rotate=False)
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 from hub.errors import ConflictError, InvalidError, NotFoundError
-from hub.mosquitto import PasswordFile, acl_users
+from hub.mqtt.mosquitto import PasswordFile, acl_users
 from shared.render.panels import PANELS
 from shared.topics import DEFAULT_PREFIX, Topics, check_id
 

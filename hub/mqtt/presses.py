@@ -27,8 +27,8 @@ from typing import Literal
 
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
-from hub.models import SCHEDULED, Node, Session
+from hub import repo
+from hub.storage.models import SCHEDULED, Node, Session
 from shared import wire
 
 #: How far a node's clock may be from the hub's for its presses, in seconds.

@@ -1,6 +1,6 @@
 """Whether the hub's broker link works, as ``/healthz``, the fleet page and ``/metrics`` say.
 
-:class:`BrokerHealth` is told about the link's life by :class:`hub.mqtt_link.MqttLink` (paho's
+:class:`BrokerHealth` is told about the link's life by :class:`hub.mqtt.link.MqttLink` (paho's
 thread and publishing threads) and read by request threads; it is thread-safe and never calls
 paho. The link is in trouble (:meth:`BrokerHealth.problems` not empty) while any of these hold:
 

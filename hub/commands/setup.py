@@ -49,11 +49,11 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def run_setup(args: argparse.Namespace) -> int:
     from hub.audit import Actor  # noqa: PLC0415
-    from hub.db import open_database  # noqa: PLC0415
     from hub.runtime import Hub  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
-    from hub.setup_apply import setup_event  # noqa: PLC0415
-    from hub.setup_file import read_event_file  # noqa: PLC0415
+    from hub.setup.apply import setup_event  # noqa: PLC0415
+    from hub.setup.file import read_event_file  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
     from shared.clock import SystemClock  # noqa: PLC0415
 
     wanted = read_event_file(args.event)

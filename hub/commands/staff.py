@@ -39,9 +39,9 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run_add_staff(args: argparse.Namespace) -> int:
-    from hub.db import open_database  # noqa: PLC0415
+    from hub.access.staff import set_staff_password  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
-    from hub.staff import set_staff_password  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
 
     password = read_password(args.password_file)
     settings = load_settings(getattr(args, "config", None), os.environ)

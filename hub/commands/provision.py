@@ -10,10 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hub.backup import give_back_sqlite_files
 from hub.errors import InvalidError
-from hub.mosquitto import BrokerError, reload_broker
-from hub.provision import (
+from hub.mqtt.mosquitto import BrokerError, reload_broker
+from hub.mqtt.provision import (
     DEFAULT_BROKER_DIR,
     DEFAULT_PID_FILE,
     BrokerAccess,
@@ -24,6 +23,7 @@ from hub.provision import (
     revoke_credentials,
     write_node_file,
 )
+from hub.storage.backup import give_back_sqlite_files
 from shared.topics import DEFAULT_PREFIX
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if args.revoke:
         with _hub_database(args.config) as db:
             if db is not None:
-                from hub import repository as repo  # noqa: PLC0415
+                from hub import repo  # noqa: PLC0415
 
                 repo.remove_node(db, node_id)
             revoke_credentials(broker, node_id)
@@ -119,7 +119,7 @@ def _provision(args: argparse.Namespace, broker: BrokerAccess, node_id: str) -> 
     )  # fmt: skip
     with _hub_database(args.config) as db:
         if db is not None:
-            from hub import repository as repo  # noqa: PLC0415
+            from hub import repo  # noqa: PLC0415
 
             repo.assign_node(db, node_id, args.room, args.panel)
         password = add_credentials(broker, node_id, rotate=args.rotate)
@@ -137,8 +137,8 @@ def _hub_database(config: Path | None) -> Iterator[DbSession | None]:
     if config is None:
         yield None
         return
-    from hub.db import open_database  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
 
     url = load_settings(config, os.environ).database_url
     database = open_database(url)

@@ -3,7 +3,7 @@
 Threads: paho's network loop runs the callbacks. They do no work of their own beyond
 publishing ``hub/status``: each received message becomes an :class:`Incoming` and each
 successful connect a :class:`Connected` on the ``inbox`` queue, which the hub worker
-(:mod:`hub.worker`) drains. :meth:`MqttLink.publish` may be called from any thread. No
+(:mod:`hub.mqtt.worker`) drains. :meth:`MqttLink.publish` may be called from any thread. No
 exception leaves a callback into paho (it would end paho's thread, and with it the hub's MQTT):
 one is logged with its traceback and the callback returns.
 
@@ -45,7 +45,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from hub.broker_health import BrokerHealth
+from hub.mqtt.health import BrokerHealth
 from hub.settings import BrokerSettings
 from shared import __version__, wire
 from shared.clock import Clock

@@ -20,7 +20,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from hub.private_files import create_private
+from hub.storage.private_files import create_private
 from shared.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -119,8 +119,8 @@ def _stage(backup_file: Path, staged: Path) -> None:
 
 def _renew(staged: Path) -> str:
     """Migrate the staged copy to this hub's schema and give it a new epoch."""
-    from hub.db import open_database  # noqa: PLC0415
     from hub.repo.restore import forget_published, renew_epoch  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
 
     database = open_database(f"sqlite:///{staged}")
     try:
@@ -138,7 +138,7 @@ def _known_revisions() -> set[str]:
     from alembic.config import Config  # noqa: PLC0415
     from alembic.script import ScriptDirectory  # noqa: PLC0415
 
-    from hub.db import MIGRATIONS  # noqa: PLC0415
+    from hub.storage.db import MIGRATIONS  # noqa: PLC0415
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -1,13 +1,13 @@
 """The hub worker: the one thread that acts on what arrives over MQTT.
 
-It drains the :class:`~hub.mqtt_link.MqttLink` inbox. On :class:`~hub.mqtt_link.Connected` it
+It drains the :class:`~hub.mqtt.link.MqttLink` inbox. On :class:`~hub.mqtt.link.Connected` it
 republishes everything. A node status is recorded if the node is in the hub's nodes table
 (provisioned with ``openspaces provision-node --config``, or assigned by staff); a status from
 any other node is logged, counted and ignored. A status is a report, never an assignment: its
 ``room_id`` is stored as said but never sets the node's room, and a ``panel`` not in the
 catalogue (:data:`shared.render.panels.PANELS`) is left out of what is stored.
 
-A button event goes through :mod:`hub.presses` (the node's assigned room only, the session on
+A button event goes through :mod:`hub.mqtt.presses` (the node's assigned room only, the session on
 now by the hub's clock, a token bucket per node); a dropped one is logged and counted. An
 accepted one is applied exactly once: its ``event_id`` goes into the processed-events table in
 the same transaction as the full-flag change and its audit entry, then the room is published.
@@ -32,12 +32,11 @@ import threading
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
-from hub import repository as repo
+from hub import repo
+from hub.access.ratelimit import TokenBucketLimiter
 from hub.audit import Actor, record, session_state
-from hub.db import Database
-from hub.models import Node, ProcessedEvent, Session
-from hub.mqtt_link import Connected, Incoming, MqttLink, Stop, WorkItem
-from hub.presses import (
+from hub.mqtt.link import Connected, Incoming, MqttLink, Stop, WorkItem
+from hub.mqtt.presses import (
     PRESS_BURST,
     PRESS_PER_HOUR,
     DropCounter,
@@ -46,8 +45,9 @@ from hub.presses import (
     check_node,
     judge_press,
 )
-from hub.publisher import Publisher
-from hub.ratelimit import TokenBucketLimiter
+from hub.mqtt.publisher import Publisher
+from hub.storage.db import Database
+from hub.storage.models import Node, ProcessedEvent, Session
 from shared import wire
 from shared.clock import Clock
 from shared.errors import OpenSpacesError, PayloadError, TopicError

@@ -6,7 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from hub import setup_cli, staff_cli
+from hub.commands import setup as setup_cli
+from hub.commands import staff as staff_cli
 from hub.feeds import csv_cli, program_cli
 from hub.settings import ENV_PREFIX
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
     from hub.app import create_app  # noqa: PLC0415
-    from hub.serving import uvicorn_config  # noqa: PLC0415
+    from hub.http.serving import uvicorn_config  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
     from shared.render.fonts import require_raqm  # noqa: PLC0415
 
@@ -63,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_create_token(args: argparse.Namespace) -> int:
-    from hub.auth import create_staff_token  # noqa: PLC0415
-    from hub.db import open_database  # noqa: PLC0415
+    from hub.access.tokens import create_staff_token  # noqa: PLC0415
     from hub.settings import load_settings  # noqa: PLC0415
+    from hub.storage.db import open_database  # noqa: PLC0415
 
     settings = load_settings(args.config, os.environ)
     database = open_database(settings.database_url)

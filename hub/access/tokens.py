@@ -10,9 +10,9 @@ import secrets
 
 from sqlalchemy.orm import Session as DbSession
 
-from hub.models import StaffToken
 from hub.repo.sessions import hash_token
 from hub.repo.tokens import add_staff_token, find_staff_token
+from hub.storage.models import StaffToken
 
 
 def create_staff_token(db: DbSession, name: str) -> str:

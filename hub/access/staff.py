@@ -18,9 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import InvalidError
-from hub.models import StaffLogin
 from hub.repo import staff as staff_repo
 from hub.repo.sessions import hash_token
+from hub.storage.models import StaffLogin
 
 PASSWORD_MIN_LENGTH = 10
 LOGIN_LIFETIME = timedelta(hours=12)

@@ -1,4 +1,4 @@
-"""Alembic's entry point, run by :func:`hub.db.migrate` with an open connection.
+"""Alembic's entry point, run by :func:`hub.storage.db.migrate` with an open connection.
 
 The connection arrives in ``config.attributes["connection"]``; there is no ``alembic.ini``.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from hub.models import Base
+from hub.storage.models import Base
 
 
 def run_migrations_online() -> None:

@@ -1,7 +1,7 @@
 """A room snapshot's byte budget, and the trimmed snapshot sent when one would not fit.
 
 The broker drops a client that sends a packet over its ``max_packet_size`` (Mosquitto as we
-configure it: :data:`hub.mosquitto.MAX_PACKET_BYTES`, 256 KiB), and a retained snapshot the
+configure it: :data:`hub.mqtt.mosquitto.MAX_PACKET_BYTES`, 256 KiB), and a retained snapshot the
 broker refused would be sent again on every reconnect. So each room's payload has a budget,
 :data:`SNAPSHOT_BUDGET_BYTES` (160 KiB), far below that limit; when the broker announces a
 smaller limit in its CONNACK, the budget shrinks to fit under it (:func:`budget_for`).

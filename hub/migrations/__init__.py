@@ -1,1 +1,0 @@
-"""Alembic migrations of the hub's database, run by :func:`hub.db.migrate` at start."""
