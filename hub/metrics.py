@@ -114,7 +114,7 @@ def _require_access(hub: Hub, credentials: HTTPAuthorizationCredentials | None) 
         expected = settings.metrics_token
         if expected is not None and secrets.compare_digest(sent.encode(), expected.encode()):
             return
-        with hub.database.transaction() as db:
+        with hub.database.reading() as db:
             if staff_for_token(db, sent) is not None:
                 return
     raise HTTPException(
