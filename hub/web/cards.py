@@ -99,13 +99,14 @@ def added_page(request: Request, new: changes.NewCard) -> Response:
 
 
 def mail_link(title: str, start: datetime, edit_url: str) -> str:
-    """A ``mailto:`` (no address: the visitor types their own) with the edit link in its body."""
+    """A ``mailto:`` (no address: the visitor types their own) with the edit link in its body
+    (lines end in CRLF, as RFC 6068 asks)."""
     subject = f"Edit link for your session “{title}”"
-    body = (
-        f"Your session “{title}” ({start.strftime('%A %-d %B, %H:%M')}).\n\n"
-        f"Open this private link to edit, mark full or withdraw it:\n{edit_url}\n\n"
-        "Anyone with this link can change the card: keep it to yourself and your co-hosts.\n"
-    )
+    body = "\r\n".join([
+        f"Your session “{title}” ({start.strftime('%A %-d %B, %H:%M')}).", "",
+        "Open this private link to edit, mark full or withdraw it:", edit_url, "",
+        "Anyone with this link can change the card: keep it to yourself and your co-hosts.",
+    ])  # fmt: skip
     return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 
 

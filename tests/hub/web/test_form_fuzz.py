@@ -32,7 +32,8 @@ ODD_DATES = st.sampled_from(
 VALUES = st.one_of(
     st.text(max_size=40), ODD_NUMBERS, ODD_DATES,
     st.text(alphabet=st.characters(codec="utf-8"), max_size=10).map(lambda t: t + "\x00"),
-    st.sampled_from(["save", "withdraw", "full", "not-full", "room-a|1", "room-a|" + "9" * 30]),
+    st.sampled_from(["save", "withdraw", "withdraw-confirmed", "undo", "full", "not-full",
+                     "room-a|1", "room-a|" + "9" * 30]),
 )  # fmt: skip
 FORMS = st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=8)
 PATH_IDS = st.sampled_from(["1", "2", "4", "9999999999", "room-a", "door-1"])

@@ -122,6 +122,7 @@ def test_the_added_page_offers_to_mail_the_link_to_yourself(
     mail = urlsplit(found.replace("&amp;", "&"))
     assert mail.scheme == "mailto"
     assert mail.path == "", "no address: the visitor types their own"
+    assert "%0D%0A" in mail.query, "lines end in CRLF"
     fields = parse_qs(mail.query)
     assert fields["subject"] == ["Edit link for your session “Robots & rovers”"]
     assert f"http://hub.test{link}" in fields["body"][0]
