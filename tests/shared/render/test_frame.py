@@ -123,12 +123,15 @@ def test_scripts_render_and_missing_glyphs_are_visible() -> None:
     slots = list(snapshot.slots)
     card = slots[5].session  # the first day's 16:00 session
     assert card is not None
-    odd = card.model_copy(update={"title": "Ελληνικά кириллица 中文 talk\u0007"})
+    # CJK draws from the fallback chain; Egyptian hieroglyphs from no face the doors install
+    odd = card.model_copy(
+        update={"title": "Ελληνικά кириллица 中文 \U00013000\U00013001 talk\u0007"}
+    )
     slots[5] = slots[5].model_copy(update={"session": odd})
     view = door_view(snapshot.model_copy(update={"slots": slots}), scene.at, scene.context)
     _, placements = paint_frame(view, PANELS["impression-7.3-spectra6"])
     drawn = texts(placements)
-    assert "Ελληνικά кириллица" in drawn
+    assert "Ελληνικά кириллица 中文" in drawn
     assert f"{REPLACEMENT}{REPLACEMENT} talk" in drawn
     assert "\u0007" not in drawn
 
