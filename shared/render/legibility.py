@@ -40,6 +40,7 @@ def role_of(text: str, view: DoorView) -> str:
     roles = {
         "FULL": "state", view.room: "room", view.when: "time", view.detail: "detail",
         view.host: "host", view.banner: "announcement", view.next_when: "next",
+        view.next_line: "next",
         view.next_what: "next", view.updated: "footer", view.footer: "footer",
         view.offline: "footer", view.qr_caption: "qr-caption",
     }  # fmt: skip
