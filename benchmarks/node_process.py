@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from subprocess import Popen
 
@@ -27,7 +28,7 @@ from benchmarks.report import write_section
 from hub.mosquitto import BrokerFiles, MosquittoProcess, free_port
 from shared.render.samples import sample_snapshot, script_scene
 from shared.topics import Topics
-from shared.wire import encode
+from shared.wire import RoomSnapshot, encode, with_hash
 
 IDLE_S = 20.0
 BAR_MB = 60.0
@@ -93,9 +94,11 @@ def wakeups(pid: int) -> int:
 def publish_snapshot(
     broker: MosquittoProcess, password: str, room_id: str, script: str | None = None
 ) -> None:
-    """The sample snapshot, retained, with its current session's title in ``script``."""
+    """The sample snapshot, retained, moved in time so that its first session (titled in
+    ``script``, if given) is on now: the node draws it with its own clock."""
     scene = script_scene(script) if script else None
     snapshot = scene.snapshot if scene and scene.snapshot else sample_snapshot()
+    snapshot = on_now(snapshot, datetime.now(UTC))
     snapshot = snapshot.model_copy(
         update={"room": snapshot.room.model_copy(update={"id": room_id})}
     )
@@ -108,6 +111,24 @@ def publish_snapshot(
     ).wait_for_publish(5)
     client.loop_stop()
     client.disconnect()
+
+
+def on_now(snapshot: RoomSnapshot, now: datetime) -> RoomSnapshot:
+    """``snapshot`` with every slot and its publish time shifted so the first slot began 20
+    minutes before ``now``."""
+    shift = now - timedelta(minutes=20) - snapshot.slots[0].start
+
+    def moved_by(moment: datetime) -> datetime:  # in UTC: no daylight-saving jump on the way
+        return moment.astimezone(UTC) + shift
+
+    slots = [
+        slot.model_copy(update={"start": moved_by(slot.start), "end": moved_by(slot.end)})
+        for slot in snapshot.slots
+    ]
+    moved = snapshot.model_copy(
+        update={"slots": slots, "published_at": moved_by(snapshot.published_at)}
+    )
+    return with_hash(moved)
 
 
 def start_node(folder: Path, broker: MosquittoProcess, password: str, case: Case) -> Popen[bytes]:
@@ -171,9 +192,10 @@ def run() -> str:
             "peak (ru_maxrss), *together* the node's peak plus the helper's, an upper bound "
             "on the two during a refresh. Wake-ups are context switches of all the node's "
             "threads; about 600 of them a minute are gpiozero's `Button` hold thread, which "
-            "polls ten times a second. The sample event's titles (Latin with accents) never "
-            "open a fallback face; the Japanese and Chinese titles open Noto Sans CJK "
-            "(fonts-noto-cjk, a 19 MB collection) at the sizes the layout tries.",
+            "polls ten times a second. The sample event is moved in time so that its first "
+            "session is on now, its title on the glass: Latin with accents opens no fallback "
+            "face; the Japanese and Chinese titles open Noto Sans CJK (fonts-noto-cjk, a "
+            "19 MB collection) at the sizes the layout tries.",
             "",
             "| node | resident memory (VmRSS) | peak (VmHWM) | helper peak | together "
             "| idle wake-ups | bar |",

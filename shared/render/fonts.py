@@ -77,18 +77,41 @@ def font_dir() -> Path:
 FONT_CACHE_SIZE = 8
 
 
+#: Fallback faces kept open, apart from DejaVu's. A face of Noto Sans CJK holds 2 to 3.5 MB
+#: once open and used (FreeType's tables for 65,000 glyphs), whatever its size: eight of them
+#: took a door node past its 60 MB bar. Fitting measures one size at a time, so one open face
+#: costs about 0.1 s more per CJK frame than two and saves about 3 MB at the peak; and
+#: :func:`release_fallback_faces` closes it once the frame is drawn.
+FALLBACK_CACHE_SIZE = 1
+
+
 @lru_cache(maxsize=FONT_CACHE_SIZE)
-def font(size: int, weight: str = "regular", face: int = 0) -> Font:
-    """Face number ``face`` of the fallback chain (0: DejaVu) in ``weight`` ("regular" or
-    "bold") at ``size`` pixels, laid out with raqm; raise :class:`LayoutEngineError` where raqm
-    is missing. A face without a bold cut gives its regular one."""
+def font(size: int, weight: str = "regular") -> Font:
+    """The DejaVu font of ``weight`` ("regular" or "bold") at ``size`` pixels, laid out with
+    raqm; raise :class:`LayoutEngineError` where raqm is missing."""
     require_raqm()
-    if face == 0:
-        return ImageFont.truetype(
-            str(font_dir() / _FILES[weight]), size, layout_engine=ImageFont.Layout.RAQM
-        )
+    path = str(font_dir() / _FILES[weight])
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def chain_font(size: int, weight: str, face: int) -> Font:
+    """Face number ``face`` of the fallback chain (0: DejaVu, see :func:`font`) in ``weight``
+    at ``size`` pixels, laid out with raqm. A face without a bold cut gives its regular one."""
+    return _fallback_font(size, weight, face) if face else font(size, weight)
+
+
+@lru_cache(maxsize=FALLBACK_CACHE_SIZE)
+def _fallback_font(size: int, weight: str, face: int) -> Font:
+    require_raqm()
     path, index = fallback_faces()[face - 1].file(weight)
     return ImageFont.truetype(str(path), size, index=index, layout_engine=ImageFont.Layout.RAQM)
+
+
+def release_fallback_faces() -> None:
+    """Close the fallback faces kept open (DejaVu's stay): called after each frame, so a
+    door that showed one CJK title does not hold the CJK face until the next one."""
+    _fallback_font.cache_clear()
+    _probe_face.cache_clear()
 
 
 def _open_probe(weight: str, face: int) -> Font:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from PIL import ImageDraw
 
-from shared.render.fonts import Font, face_for, font, has_glyph
+from shared.render.fonts import Font, chain_font, face_for, font, has_glyph
 
 Box = tuple[int, int, int, int]
 Run = tuple[int, str]
@@ -79,8 +79,7 @@ class ChainFont:
         return runs[::-1] if is_rtl(line) and len(runs) > 1 else runs
 
     def _face(self, face: int) -> Font:
-        # the primary face is asked for as font(size, weight), one cache entry for both callers
-        return font(self.size, self.weight, face) if face else self.primary
+        return chain_font(self.size, self.weight, face)
 
     def getlength(self, line: str) -> float:
         """The advance width of ``line`` in pixels."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from shared.render.fonts import REPLACEMENT, clean_text, face_for
+from shared.render import PANELS, door_view, fonts, paint_frame
+from shared.render.fonts import FALLBACK_CACHE_SIZE, REPLACEMENT, clean_text, face_for
 from shared.render.runs import ChainFont, is_rtl, split_runs
+from shared.render.samples import SCRIPT_SAMPLES, script_scene
 from shared.render.text import draw_text, fit_text
 
 
@@ -54,3 +56,14 @@ def test_a_fallback_line_measures_what_it_draws() -> None:
     assert ink is not None
     assert (ink[0], ink[1]) >= (10 + left, 10 + top)
     assert (ink[2], ink[3]) == (10 + right, 10 + bottom)
+
+
+def test_a_drawn_frame_keeps_no_fallback_face_open() -> None:
+    """A face of Noto Sans CJK holds megabytes: a door keeps none open between frames."""
+    scene = script_scene("japanese")
+    _, placements = paint_frame(door_view(scene.snapshot, scene.at, scene.context),
+                                PANELS["impression-7.3-spectra6"])  # fmt: skip
+    assert any(p.text == SCRIPT_SAMPLES["japanese"][0] for p in placements)
+    assert fonts._fallback_font.cache_info().currsize == 0
+    assert fonts._probe_face.cache_info().currsize == 0
+    assert FALLBACK_CACHE_SIZE == 1
