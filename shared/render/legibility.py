@@ -67,8 +67,8 @@ def floor_mm(panel: Panel, role: str) -> float:
 
 
 def below_floor(view: DoorView, panel: Panel) -> list[str]:
-    """What on ``view``'s frame is smaller than its floor, or a topic smaller than the text
-    of an open slot on the same panel (``open_size``, if known); empty when legible."""
+    """What on ``view``'s frame is smaller than its floor (:func:`floor_mm`), one line each;
+    empty when every text meets its floor."""
     return [
         f"{run.role} {run.text!r}: {run.cap_height_mm} mm < {floor_mm(panel, run.role)} mm"
         for run in text_runs(view, panel)

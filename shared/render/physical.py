@@ -50,3 +50,11 @@ def cap_height_px(size: int, weight: str = "regular") -> int:
 def cap_height_mm(panel: Panel, size: int, weight: str = "regular") -> float:
     """The cap height of ``size``-pixel text on ``panel``, in millimetres."""
     return round(cap_height_px(size, weight) * mm_per_px(panel), 2)
+
+
+def size_for_cap(panel: Panel, cap_mm: float, weight: str = "regular") -> int:
+    """The smallest pixel size whose cap height on ``panel`` is at least ``cap_mm``."""
+    size = 6
+    while cap_height_px(size, weight) * mm_per_px(panel) < cap_mm:
+        size += 1
+    return size

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from shared.cli import main
-from shared.render import PANELS
+from shared.render import PANELS, Panel, door_view
 from shared.render.gallery import seen_from_two_metres
+from shared.render.legibility import below_floor, floor_mm, text_runs
 from shared.render.physical import active_area_mm, cap_height_mm, cap_height_px, mm_per_px
+from shared.render.samples import SCRIPT_SAMPLES, sample_scene, script_scene
 
 
 def test_active_areas_come_from_the_published_figure_or_the_diagonal() -> None:
@@ -48,3 +50,20 @@ def test_the_two_metres_sheet_shrinks_each_panel_by_its_physical_size() -> None:
     # 159 mm seen from 2 m, drawn for a reader 60 cm from a 96 dpi screen: 180 px
     assert seen_from_two_metres(PANELS["impression-7.3-spectra6"]) == (180, 108)
     assert seen_from_two_metres(PANELS["phat-ssd1608-red"])[0] == 55
+
+
+SMALL_PANELS = [panel for panel in PANELS.values() if panel.compact]
+STATES_SHOWN = ("session", "full", "open", "moved", "cancelled", "blocked", "between",
+                "after_day", "before", "offline")  # fmt: skip
+
+
+@pytest.mark.parametrize("panel", SMALL_PANELS, ids=lambda panel: panel.id)
+def test_nothing_on_a_phat_is_below_two_millimetres(panel: Panel) -> None:
+    """The pHATs' floor (issue 15) for every sample state and every sample script."""
+    scenes = [sample_scene(state) for state in STATES_SHOWN]
+    scenes += [script_scene(script, state) for script in SCRIPT_SAMPLES for state in
+               ("session", "full")]  # fmt: skip
+    for scene in scenes:
+        view = door_view(scene.snapshot, scene.at, scene.context)
+        assert below_floor(view, panel) == [], scene.state
+        assert all(floor_mm(panel, run.role) == 2.0 for run in text_runs(view, panel))
