@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from subprocess import Popen
 
@@ -25,9 +26,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from benchmarks.report import write_section
 from hub.mqtt.mosquitto import BrokerFiles, MosquittoProcess, free_port
-from shared.render.samples import sample_snapshot
+from shared.render.samples import sample_snapshot, script_scene
 from shared.topics import Topics
-from shared.wire import encode
+from shared.wire import RoomSnapshot, encode, with_hash
 
 IDLE_S = 20.0
 BAR_MB = 60.0
@@ -35,16 +36,18 @@ BAR_MB = 60.0
 
 @dataclass(frozen=True)
 class Case:
-    """One node to measure: its display and panel."""
+    """One node to measure: its display and panel, and the script of the title on its glass
+    (a key of :data:`~shared.render.samples.SCRIPT_SAMPLES`; None: the sample event's own)."""
 
     label: str
     display: str
     panel: str
+    script: str | None = None
 
     @property
     def name(self) -> str:
         """What the case's files are called."""
-        return f"{self.display}-{self.panel}"
+        return f"{self.display}-{self.panel}-{self.script or 'sample'}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ CASES = (
          "impression-7.3-spectra6"),
     Case("the node on the inky driver (EL133UF1, 1600×1200) over a stand-in SPI bus", "inky",
          "impression-13.3-spectra6"),
+    Case("`openspaces node`, PNG display, 800×480, a Japanese title (Noto Sans CJK loaded)",
+         "png", "impression-7.3-spectra6", "japanese"),
+    Case("`openspaces node`, PNG display, 1600×1200, a Chinese title (Noto Sans CJK loaded)",
+         "png", "impression-13.3-spectra6", "chinese-traditional"),
 )  # fmt: skip
 HELPER_PEAK = re.compile(r"refreshed in [0-9.]+ s \(helper peak (\d+) KiB\)")
 
@@ -84,8 +91,14 @@ def wakeups(pid: int) -> int:
     return total
 
 
-def publish_snapshot(broker: MosquittoProcess, password: str, room_id: str) -> None:
-    snapshot = sample_snapshot()
+def publish_snapshot(
+    broker: MosquittoProcess, password: str, room_id: str, script: str | None = None
+) -> None:
+    """The sample snapshot, retained, moved in time so that its first session (titled in
+    ``script``, if given) is on now: the node draws it with its own clock."""
+    scene = script_scene(script) if script else None
+    snapshot = scene.snapshot if scene and scene.snapshot else sample_snapshot()
+    snapshot = on_now(snapshot, datetime.now(UTC))
     snapshot = snapshot.model_copy(
         update={"room": snapshot.room.model_copy(update={"id": room_id})}
     )
@@ -98,6 +111,24 @@ def publish_snapshot(broker: MosquittoProcess, password: str, room_id: str) -> N
     ).wait_for_publish(5)
     client.loop_stop()
     client.disconnect()
+
+
+def on_now(snapshot: RoomSnapshot, now: datetime) -> RoomSnapshot:
+    """``snapshot`` with every slot and its publish time shifted so the first slot began 20
+    minutes before ``now``."""
+    shift = now - timedelta(minutes=20) - snapshot.slots[0].start
+
+    def moved_by(moment: datetime) -> datetime:  # in UTC: no daylight-saving jump on the way
+        return moment.astimezone(UTC) + shift
+
+    slots = [
+        slot.model_copy(update={"start": moved_by(slot.start), "end": moved_by(slot.end)})
+        for slot in snapshot.slots
+    ]
+    moved = snapshot.model_copy(
+        update={"slots": slots, "published_at": moved_by(snapshot.published_at)}
+    )
+    return with_hash(moved)
 
 
 def start_node(folder: Path, broker: MosquittoProcess, password: str, case: Case) -> Popen[bytes]:
@@ -124,7 +155,11 @@ def start_node(folder: Path, broker: MosquittoProcess, password: str, case: Case
     )  # fmt: skip
 
 
-def run_one(folder: Path, broker: MosquittoProcess, password: str, case: Case) -> Figures:
+def run_one(
+    folder: Path, broker: MosquittoProcess, passwords: tuple[str, str], case: Case
+) -> Figures:
+    hub_password, password = passwords
+    publish_snapshot(broker, hub_password, sample_snapshot().room.id, case.script)
     node = start_node(folder, broker, password, case)
     try:
         return measure(node.pid, folder / case.name, folder / f"node-{case.name}.log", case)
@@ -143,8 +178,8 @@ def run() -> str:
         broker = MosquittoProcess(files)
         broker.start()
         try:
-            publish_snapshot(broker, hub_password, sample_snapshot().room.id)
-            figures = [(case, run_one(folder, broker, node_password, case)) for case in CASES]
+            passwords = (hub_password, node_password)
+            figures = [(case, run_one(folder, broker, passwords, case)) for case in CASES]
         finally:
             broker.stop()
     body = "\n".join(
@@ -157,7 +192,10 @@ def run() -> str:
             "peak (ru_maxrss), *together* the node's peak plus the helper's, an upper bound "
             "on the two during a refresh. Wake-ups are context switches of all the node's "
             "threads; about 600 of them a minute are gpiozero's `Button` hold thread, which "
-            "polls ten times a second.",
+            "polls ten times a second. The sample event is moved in time so that its first "
+            "session is on now, its title on the glass: Latin with accents opens no fallback "
+            "face; the Japanese and Chinese titles open Noto Sans CJK (fonts-noto-cjk, a "
+            "19 MB collection) at the sizes the layout tries.",
             "",
             "| node | resident memory (VmRSS) | peak (VmHWM) | helper peak | together "
             "| idle wake-ups | bar |",

@@ -103,6 +103,9 @@ reload_broker() {
 # sqlite3 is for backups (docs/operations.md).
 # libfribidi0: raqm's text layout, so the hub's door previews are the doors' own pixels.
 apt_install mosquitto python3-venv sqlite3 fonts-dejavu-core libfribidi0
+# Fonts for every script on the door previews (issue 15, shared/render/fallback.py): the same
+# as install-node.sh's, so a preview is pixel-identical to the door's frame.
+apt_install fonts-noto-core fonts-noto-cjk fonts-symbola
 ensure_user /var/lib/openspaces-hub
 make_dir /var/lib/openspaces-hub 0750 "$SERVICE_USER:$SERVICE_USER"
 install_broker

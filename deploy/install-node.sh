@@ -90,6 +90,10 @@ wheels for numpy, Pillow or gpiod); $UNSUPPORTED_FIX"
 # apt-get update and full-upgrade, then the packages the node needs.
 install_packages() {
     local packages=(python3-venv fonts-dejavu-core libfribidi0 python3-spidev)
+    # Fonts for every script on the glass (issue 15, shared/render/fallback.py): Indic and
+    # Thai (fonts-noto-core), Chinese/Japanese/Korean (fonts-noto-cjk), emoji as outlines
+    # drawn in the panel's palette (fonts-symbola). Keep in step with install-hub.sh.
+    packages+=(fonts-noto-core fonts-noto-cjk fonts-symbola)
     # lgpio is gpiozero's pin library on Bookworm and the Pi 5 (Raspberry Pi archive only).
     [ "$HARDWARE" -eq 0 ] || packages+=(python3-lgpio)
     if [ "$PACKAGES" -eq 0 ]; then

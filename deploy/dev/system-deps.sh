@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the demo or the tests use, when they are missing.
-#   system-deps.sh demo   Mosquitto (the real broker), the DejaVu fonts and FriBiDi (door frames)
+#   system-deps.sh demo   Mosquitto (the real broker), FriBiDi and the fonts door frames are drawn with
 #   system-deps.sh [test] those, and Chromium (browser tests), the ShellCheck linter (the
 #                         deploy scripts must pass it), wrk (the HTTP benchmark) and PostgreSQL
 #                         (the hub's tests start a private server of their own from its binaries),
-#                         jq and libfaketime (docs/first-event.md runs as a test, at the guide's hour)
+#                         jq and libfaketime (docs/first-event.md runs as a test, at the guide's hour),
+#                         Tesseract with its language packs (the OCR test of every script)
 set -euo pipefail
 
 purpose=${1:-test}
@@ -13,6 +14,10 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # raqm (in Pillow's wheels) lays text out only with FriBiDi: without it the renderer refuses.
 compgen -G '/usr/lib/*/libfribidi.so.0' >/dev/null || missing+=(libfribidi0)
+# Fonts for every script (issue 15, shared/render/fallback.py), as on the doors and the hub.
+[ -f /usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf ] || missing+=(fonts-noto-core)
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+[ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || missing+=(fonts-symbola)
 if [ "$purpose" != demo ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
@@ -20,6 +25,12 @@ if [ "$purpose" != demo ]; then
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
     command -v jq >/dev/null 2>&1 || missing+=(jq)
     compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(libfaketime)
+    # Tesseract and its languages read every script back from the door frames (issue 15).
+    command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+    for lang in eng ell rus chi-sim chi-tra jpn kor ara heb hin tha; do
+        [ -f "/usr/share/tesseract-ocr/5/tessdata/${lang/-/_}.traineddata" ] ||
+            missing+=("tesseract-ocr-$lang")
+    done
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -1,7 +1,8 @@
 """Staff: blocked slots (``/staff/blocks``) and announcements (``/staff/announcements``).
 
 An announcement is site-wide or for one room, and ends at an optional local date and time; it
-reaches the doors at once (every affected room and ``site`` are republished).
+reaches the doors at once (every affected room and ``site`` are republished). The page names
+the doors too small to show it (pHATs draw a marker instead).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from hub.api.board_schemas import AnnouncementText, Label
 from hub.audit import Actor
 from hub.changes import layout as changes
 from hub.errors import HubError, InvalidError
+from hub.fleet import parse_status
 from hub.repo import layout
 from hub.web.forms import parse_place
 from hub.web.pages import PageRoute, form_errors, hub_of, render, status_of
 from hub.web.security import FormDep, StaffViewer, Viewer
+from shared.render.panels import PANELS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -141,10 +144,28 @@ def _announcements(
              a.expires_at is None or a.expires_at > now)
             for a in layout.list_announcements(db)
         ]  # fmt: skip
+        small = _small_doors(db)
+    marker_only = {
+        a.id: [node for node, room in small if a.room_id is None or a.room_id == room]
+        for a, *_ in rows
+    }
     return render(request, "staff/announcements.html", {
         "title": "Announcements", "rows": rows, "rooms": rooms, "values": values,
+        "marker_only": marker_only,
         "errors": errors, "done": request.query_params.get("done"),
     }, status_code=code)  # fmt: skip
+
+
+def _small_doors(db: DbSession) -> list[tuple[str, str | None]]:
+    """(node id, room id) of every door whose panel is too small for announcements (a pHAT:
+    it shows a marker instead, docs/rendering.md)."""
+    doors = []
+    for node in repo.list_nodes(db):
+        status = parse_status(node.node_id, node.last_status)
+        panel = PANELS.get((status.panel if status else None) or node.panel or "")
+        if panel is not None and panel.compact:
+            doors.append((node.node_id, node.room_id))
+    return doors
 
 
 def _actor(viewer: Viewer) -> Actor:

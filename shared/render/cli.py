@@ -23,7 +23,17 @@ from PIL import Image
 
 from shared.errors import ConfigError
 from shared.render import PANELS, NodeContext, get_panel, render_door
-from shared.render.samples import MAIN_STATES, STATES, sample_scene
+from shared.render.door import door_view
+from shared.render.gallery import script_page, two_metres_sheet
+from shared.render.legibility import as_json, text_runs
+from shared.render.samples import (
+    MAIN_STATES,
+    SCRIPT_SAMPLES,
+    STATES,
+    Scene,
+    sample_scene,
+    script_scene,
+)  # fmt: skip
 from shared.wire import RoomSnapshot, decode
 
 logger = logging.getLogger(__name__)
@@ -47,6 +57,13 @@ def register(subparsers: Any) -> None:
     render.add_argument("--offline-since", help="ISO 8601 time the node lost the hub")
     render.add_argument("--identify", action="store_true", help="draw the identify frame")
     render.add_argument("--out", type=Path, default=Path("door.png"), help="PNG to write")
+    render.add_argument("--script", help="title the sample session in this script "
+                        f"({', '.join(SCRIPT_SAMPLES)})")  # fmt: skip
+    render.add_argument(
+        "--layout-json", action="store_true",
+        help="print every text on the frame (role, pixel size, cap height in mm) as JSON "
+        "instead of writing a PNG",
+    )  # fmt: skip
     render.add_argument(
         "--gallery", type=Path, metavar="DIR",
         help="write DIR/<panel>-<state>.png for every panel × main state",
@@ -75,6 +92,13 @@ def run_render(args: argparse.Namespace) -> int:
         return _gallery(args.gallery, args.panel, args.all_states)
     if not args.panel:
         raise ConfigError("render", "--panel", "required (or use --gallery DIR)")
+    if args.layout_json:
+        snapshot, moment, context = _scene(args)
+        view = door_view(snapshot, moment, context)
+        json.dump(as_json(text_runs(view, get_panel(args.panel))), sys.stdout, indent=2,
+                  ensure_ascii=False)  # fmt: skip
+        sys.stdout.write("\n")
+        return 0
     frame = _frame(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.save(args.out, format="PNG")
@@ -84,6 +108,12 @@ def run_render(args: argparse.Namespace) -> int:
 
 def _frame(args: argparse.Namespace) -> Image.Image:
     panel = get_panel(args.panel)
+    snapshot, moment, context = _scene(args)
+    return render_door(snapshot, moment, panel, context)
+
+
+def _scene(args: argparse.Namespace) -> tuple[RoomSnapshot | None, datetime, NodeContext]:
+    """What to draw: the snapshot file or the sample event (titled in ``--script``)."""
     at = _parse_time("--at", args.at)
     snapshot: RoomSnapshot | None
     if args.snapshot is not None:
@@ -95,6 +125,8 @@ def _frame(args: argparse.Namespace) -> Image.Image:
             scene = sample_scene(args.state, at=at)
         except ValueError as exc:
             raise ConfigError("render", "--state", str(exc)) from None
+        if args.script:
+            scene = _scripted(scene, args.script)
         snapshot, moment, context = scene.snapshot, scene.at, scene.context
         if args.node_id:
             context = replace(context, node_id=args.node_id)
@@ -103,7 +135,15 @@ def _frame(args: argparse.Namespace) -> Image.Image:
         context = replace(context, offline_since=offline)
     if args.identify:
         context = replace(context, identify=True)
-    return render_door(snapshot, moment, panel, context)
+    return snapshot, moment, context
+
+
+def _scripted(scene: Scene, script: str) -> Scene:
+    try:
+        titled = script_scene(script, scene.state)
+    except ValueError as exc:
+        raise ConfigError("render", "--script", str(exc)) from None
+    return replace(titled, at=scene.at)
 
 
 def _gallery(folder: Path, panel_id: str | None, all_states: bool) -> int:
@@ -116,8 +156,19 @@ def _gallery(folder: Path, panel_id: str | None, all_states: bool) -> int:
             frame = render_door(scene.snapshot, scene.at, panel, scene.context)
             frame.save(folder / f"{panel.id}-{state}.png", format="PNG", optimize=True)
             count += 1
-    print(f"wrote {count} frames to {folder}")
+    if panel_id is None:
+        count += _sheets(folder)
+    print(f"wrote {count} frames and sheets to {folder}")
     return 0
+
+
+def _sheets(folder: Path) -> int:
+    """A page per script (every panel) and the two-metres sheet; how many were written."""
+    (folder / "scripts").mkdir(exist_ok=True)
+    for script in SCRIPT_SAMPLES:
+        script_page(script).save(folder / "scripts" / f"{script}.png", optimize=True)
+    two_metres_sheet().save(folder / "two-metres.png", optimize=True)
+    return len(SCRIPT_SAMPLES) + 1
 
 
 def _parse_time(option: str, value: str | None) -> datetime | None:

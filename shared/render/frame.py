@@ -26,6 +26,7 @@ from PIL import Image
 
 from shared.render.compact import draw_compact
 from shared.render.door import DoorView
+from shared.render.fonts import release_fallback_faces
 from shared.render.paint import Box, Painter, Placement, new_frame
 from shared.render.panels import Panel
 from shared.render.screens import draw_diagnostic, draw_identify
@@ -50,16 +51,23 @@ def draw_frame(view: DoorView, panel: Panel) -> Image.Image:
 
 
 def paint_frame(view: DoorView, panel: Panel) -> tuple[Image.Image, list[Placement]]:
-    """The frame for ``view`` on ``panel``, and where each of its texts was placed."""
+    """The frame for ``view`` on ``panel``, and where each of its texts was placed.
+
+    The fallback faces opened for it are closed again once it is drawn
+    (:func:`~shared.render.fonts.release_fallback_faces`: a CJK face holds megabytes).
+    """
     painter = Painter(panel)
-    if view.status == "identify":
-        draw_identify(painter, view)
-    elif view.status == "diagnostic":
-        draw_diagnostic(painter, view)
-    elif panel.compact:
-        draw_compact(painter, view)
-    else:
-        _Regular(painter, view).draw()
+    try:
+        if view.status == "identify":
+            draw_identify(painter, view)
+        elif view.status == "diagnostic":
+            draw_diagnostic(painter, view)
+        elif panel.compact:
+            draw_compact(painter, view)
+        else:
+            _Regular(painter, view).draw()
+    finally:
+        release_fallback_faces()
     return painter.frame, painter.placements
 
 

@@ -161,3 +161,39 @@ def _facts(snapshot: RoomSnapshot) -> tuple[tuple[str, str], ...]:
         ("Hub", "connected"), ("Software", "0.1.0"),
         ("Snapshot", f"v{snapshot.version} {snapshot.hash[:8]}"),
     )  # fmt: skip
+
+
+#: Script name → (title, host name) of the sample session in that script: the gallery's pages
+#: per script and the OCR test draw these. The Tesseract language that reads each back is in
+#: tests/shared/render/test_scripts.py.
+SCRIPT_SAMPLES: dict[str, tuple[str, str]] = {
+    "latin": ("Żółć, façade and naïve Ångström", "Zoë Ñúñez"),
+    "greek": ("Ελληνικά για αρχάριους", "Νίκος Παππάς"),
+    "cyrillic": ("Асинхронный Python на практике", "Анна Петрова"),
+    "chinese-simplified": ("用Python学习数据分析", "王小明"),
+    "chinese-traditional": ("開放空間的資料科學", "陳美麗"),
+    "japanese": ("型ヒントを使おう", "山田太郎"),
+    "korean": ("파이썬 타입 힌트 입문", "김민수"),
+    "arabic": ("تعلم بايثون مع PyCon", "سارة أحمد"),
+    "hebrew": ("פייתון למתחילים PyCon", "דנה כהן"),
+    "devanagari": ("पायथन में डेटा विज्ञान", "अमित शर्मा"),
+    "thai": ("ภาษาไพทอนสำหรับทุกคน", "สมชาย ใจดี"),
+    "emoji": ("Coffee ☕ and 🐍 Python 🎉", "Sam ✨"),
+}  # fmt: skip
+
+
+def script_scene(script: str, state: str = "session") -> Scene:
+    """:func:`sample_scene` with the current session's title and host in ``script`` (a key of
+    :data:`SCRIPT_SAMPLES`); raise ValueError for an unknown script."""
+    if script not in SCRIPT_SAMPLES:
+        raise ValueError(f"unknown script {script!r}; known: {', '.join(SCRIPT_SAMPLES)}")
+    scene = sample_scene(state)
+    if scene.snapshot is None:
+        return scene
+    title, host = SCRIPT_SAMPLES[script]
+    slots = list(scene.snapshot.slots)
+    first = slots[0]
+    assert first.session is not None
+    card = first.session.model_copy(update={"title": title, "host_name": host})
+    slots[0] = first.model_copy(update={"session": card})
+    return replace(scene, snapshot=with_hash(scene.snapshot.model_copy(update={"slots": slots})))

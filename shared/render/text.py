@@ -8,12 +8,14 @@ the font, not estimated) lies inside the box it was fitted to.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from PIL import ImageDraw
 
-from shared.render.fonts import Font, clean_text, font
+from shared.render.fonts import clean_text, font
+from shared.render.runs import ChainFont, is_rtl
 
 ELLIPSIS = "…"
 Align = Literal["left", "center", "right"]
@@ -37,8 +39,8 @@ class FittedText:
         return self.pitch * len(self.lines) + self.lead + self.tail
 
     @property
-    def face(self) -> Font:
-        return font(self.size, self.weight)
+    def face(self) -> ChainFont:
+        return ChainFont(self.size, self.weight)
 
     def width(self) -> int:
         """The widest line's ink extent, in pixels."""
@@ -71,7 +73,7 @@ def fit_text(
     if not words or width <= 0 or pitch(min_size, weight) > height:
         return FittedText((), min_size, weight, pitch(min_size, weight))
     words = _budget(words, width, height, min_size)
-    for breaking in (False, True):
+    for breaking in (True,) if _unspaced(words) else (False, True):
         if _lines_at(words, width, height, min_size, weight, max_lines, breaking) is not None:
             size = _largest(words, width, height, (min_size, max_size), weight, max_lines, breaking)
             lines = _lines_at(words, width, height, size, weight, max_lines, breaking)
@@ -88,21 +90,37 @@ def draw_text(
     fill: int,
     align: Align = "left",
 ) -> list[tuple[int, int, int, int]]:
-    """Draw ``fitted`` with its top-left at ``at``; return each line's ink box."""
+    """Draw ``fitted`` with its top-left at ``at``; return each line's ink box.
+
+    Right-to-left text (see :func:`~shared.render.runs.is_rtl`) asked to align left aligns
+    right: its start is on the right.
+    """
     face = fitted.face
+    if align == "left" and is_rtl(" ".join(fitted.lines)):
+        align = "right"
     boxes = []
     for i, line in enumerate(fitted.lines):
         left, right = _extent(face, line)
         spare = width - right
         shift = {"left": 0, "center": spare // 2, "right": spare}[align] - left
         x, y = at[0] + shift, at[1] + fitted.lead + i * fitted.pitch
-        draw.text((x, y), line, font=face, fill=fill, anchor="la")
-        box = draw.textbbox((x, y), line, font=face, anchor="la")
-        boxes.append((int(box[0]), int(box[1]), int(box[2]), int(box[3])))
+        face.draw(draw, (x, y), line, fill)
+        box = face.getbbox(line, mode="1")
+        boxes.append((x + box[0], y + box[1], x + box[2], y + box[3]))
     return boxes
 
 
-def _extent(face: Font, line: str) -> tuple[int, int]:
+def _unspaced(words: list[str]) -> bool:
+    """Whether the text is in a script written without spaces between words (Chinese,
+    Japanese, Thai...), so lines may break between any two characters from the start."""
+    return any(_UNSPACED_FROM <= char <= _UNSPACED_TO or "\u0e00" <= char <= "\u0eff"
+               for word in words for char in word)  # fmt: skip
+
+
+_UNSPACED_FROM, _UNSPACED_TO = "\u3000", "\u9fff"
+
+
+def _extent(face: ChainFont, line: str) -> tuple[int, int]:
     """(leftmost ink offset if negative else 0, rightmost ink edge) of ``line``."""
     left, _, right, _ = face.getbbox(line, mode="1", anchor="la")
     return min(0, int(left)), int(right) - min(0, int(left))
@@ -111,7 +129,7 @@ def _extent(face: Font, line: str) -> tuple[int, int]:
 def _fitted(lines: list[str], size: int, weight: str, truncated: bool = False) -> FittedText:
     """The lines at ``size``, with room for ink that reaches above or below the line pitch
     (stacked accents on capitals can, at some sizes)."""
-    face = font(size, weight)
+    face = ChainFont(size, weight)
     line_pitch = pitch(size, weight)
     lead = max((-int(face.getbbox(line, mode="1", anchor="la")[1]) for line in lines), default=0)
     tail = int(face.getbbox(lines[-1], mode="1", anchor="la")[3]) - line_pitch if lines else 0
@@ -159,7 +177,7 @@ def _lines_at(
     breaking: bool,
 ) -> list[str] | None:
     """The wrapped lines at ``size`` if they fit the box, else None."""
-    face = font(size, weight)
+    face = ChainFont(size, weight)
     room = min(max_lines, height // pitch(size, weight))
     lines = _wrap(words, face, width, breaking, room + 1)
     if lines is None or len(lines) > room:
@@ -169,7 +187,9 @@ def _lines_at(
     return lines if _fitted(lines, size, weight).height <= height else None
 
 
-def _wrap(words: list[str], face: Font, width: int, breaking: bool, limit: int) -> list[str] | None:
+def _wrap(
+    words: list[str], face: ChainFont, width: int, breaking: bool, limit: int
+) -> list[str] | None:
     """Greedy word wrap; None if a word is too wide and ``breaking`` is off.
 
     Stops after ``limit`` lines, since more cannot fit anyway.
@@ -200,10 +220,12 @@ def _wrap(words: list[str], face: Font, width: int, breaking: bool, limit: int) 
     return lines
 
 
-def _break_word(word: str, face: Font, width: int) -> list[str]:
+def _break_word(word: str, face: ChainFont, width: int) -> list[str]:
+    """``word`` in pieces that fit ``width``, never breaking before a combining mark."""
     pieces, current = [], ""
     for char in word:
-        if current and face.getlength(current + char) > width:
+        mark = unicodedata.category(char)[0] == "M"
+        if current and not mark and face.getlength(current + char) > width:
             pieces.append(current)
             current = char
         else:
@@ -216,7 +238,7 @@ def _truncated(
     words: list[str], width: int, height: int, size: int, weight: str, max_lines: int
 ) -> FittedText:
     """As many lines as fit at ``size``, the last one ending in an ellipsis."""
-    face = font(size, weight)
+    face = ChainFont(size, weight)
     room = max(1, min(max_lines, height // pitch(size, weight)))
     lines = (_wrap(words, face, width, True, room) or [])[:room]
     while lines:
@@ -227,7 +249,7 @@ def _truncated(
     return FittedText((), size, weight, pitch(size, weight))
 
 
-def _ellipsized(line: str, face: Font, width: int) -> str:
+def _ellipsized(line: str, face: ChainFont, width: int) -> str:
     while line and _extent(face, line + ELLIPSIS)[1] > width:
         line = line[:-1].rstrip()
     return line + ELLIPSIS

@@ -84,3 +84,25 @@ def test_a_removed_rooms_doors_show_as_unassigned(staff_web: TestClient) -> None
     door = html[html.index('id="node-door-c"') :]
     assert "<dt>Room</dt><dd>not assigned</dd>" in door
     assert '<option value="room-c"' not in html
+
+
+def test_the_announcements_page_names_the_doors_too_small_to_show_one(
+    staff_web: TestClient,
+) -> None:
+    """A pHAT draws a marker instead of an announcement; staff see which doors those are."""
+    report(staff_web, "door-big", "room-a")
+    with hub_of(staff_web).database.transaction() as db:
+        repo.assign_node(db, "door-small", "room-b", "phat-ssd1608-red")
+    form_post(staff_web, "/staff/announcements", "/staff/announcements", {
+        "text": "Lunch is served in Hall B", "room_id": "",
+    })  # fmt: skip
+    form_post(staff_web, "/staff/announcements", "/staff/announcements", {
+        "text": "Room A: use the back door", "room_id": "room-a",
+    })  # fmt: skip
+    html = staff_web.get("/staff/announcements").text
+    rows = {row.split("</td>")[0]: row for row in html.split("<tr")[1:] if "<td>" in row}
+    [site_wide] = [row for cell, row in rows.items() if "Lunch is served" in cell]
+    [room_a] = [row for cell, row in rows.items() if "Room A: use" in cell]
+    assert "a marker instead: door-small" in site_wide
+    assert "marker instead" not in room_a
+    assert "door-big" not in html

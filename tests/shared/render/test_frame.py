@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from shared.render import PANELS, Panel, door_view, frame_hash, paint_frame, render_door
+from shared.render.compact import NOTICE_MARKER
 from shared.render.door import DoorView
 from shared.render.fonts import REPLACEMENT
 from shared.render.paint import Placement
@@ -123,12 +124,15 @@ def test_scripts_render_and_missing_glyphs_are_visible() -> None:
     slots = list(snapshot.slots)
     card = slots[5].session  # the first day's 16:00 session
     assert card is not None
-    odd = card.model_copy(update={"title": "Ελληνικά кириллица 中文 talk\u0007"})
+    # CJK draws from the fallback chain; Egyptian hieroglyphs from no face the doors install
+    odd = card.model_copy(
+        update={"title": "Ελληνικά кириллица 中文 \U00013000\U00013001 talk\u0007"}
+    )
     slots[5] = slots[5].model_copy(update={"session": odd})
     view = door_view(snapshot.model_copy(update={"slots": slots}), scene.at, scene.context)
     _, placements = paint_frame(view, PANELS["impression-7.3-spectra6"])
     drawn = texts(placements)
-    assert "Ελληνικά кириллица" in drawn
+    assert "Ελληνικά кириллица 中文" in drawn
     assert f"{REPLACEMENT}{REPLACEMENT} talk" in drawn
     assert "\u0007" not in drawn
 
@@ -157,3 +161,26 @@ def test_each_field_is_its_own_run_so_right_to_left_text_stays_in_its_field() ->
     assert [(ink[0], ink[2]) for ink in line.ink] == [(ink[0], ink[2]) for ink in same.ink]
     headline = next(p for p in placed if "שלום" in p.text)
     assert host not in " ".join(headline.lines)
+
+
+def test_on_a_phat_full_owns_the_panel() -> None:
+    scene = sample_scene("full")
+    view = door_view(scene.snapshot, scene.at, scene.context)
+    for panel_id in ("phat-v1-red", "phat-ssd1608-yellow", "phat-jd79661"):
+        _, placements = paint_frame(view, PANELS[panel_id])
+        sizes = {p.text: p.size for p in placements}
+        assert sizes["FULL"] == max(sizes.values()), panel_id
+        [full] = [p for p in placements if p.text == "FULL"]
+        assert full.box[3] - full.box[1] > PANELS[panel_id].height // 3
+
+
+def test_an_announcement_a_phat_cannot_show_is_a_marker() -> None:
+    scene = sample_scene("between")
+    view = door_view(scene.snapshot, scene.at, scene.context)
+    assert view.banner
+    _, placements = paint_frame(view, PANELS["phat-ssd1608-red"])
+    drawn = texts(placements)
+    assert NOTICE_MARKER in drawn
+    assert "Lunch" not in drawn
+    quiet = door_view(sample_scene("session").snapshot, scene.at, scene.context)
+    assert NOTICE_MARKER not in texts(paint_frame(quiet, PANELS["phat-ssd1608-red"])[1])
