@@ -205,7 +205,7 @@ def _resolve_paths(model: type[BaseModel], raw: dict[str, Any], folder: Path) ->
     for name, field in model.model_fields.items():
         value = raw.get(name)
         nested = _nested_model(field.annotation)
-        if isinstance(value, str) and _holds_path(field.annotation):
+        if isinstance(value, str) and value and _holds_path(field.annotation):  # "": no path
             resolved[name] = folder / Path(value).expanduser()
         elif isinstance(value, dict) and nested is not None:
             resolved[name] = _resolve_paths(nested, value, folder)

@@ -132,9 +132,12 @@ def simulate_offline_week(
 class _Week:
     def __init__(self, panel_id: str, state: Path, snapshot: RoomSnapshot,
                  on_step: Step | None) -> None:  # fmt: skip
-        settings = NodeSettings.model_validate(
-            {"node_id": "door-week", "room_id": ROOM, "panel": panel_id, "state_dir": state}
-        )
+        # The door's clock was synchronised before the network went (clock_sync_flag off: the
+        # system clock is trusted); a door that never had time says "Time unknown" instead.
+        settings = NodeSettings.model_validate({
+            "node_id": "door-week", "room_id": ROOM, "panel": panel_id, "state_dir": state,
+            "clock_sync_flag": None,
+        })  # fmt: skip
         start = datetime.combine(FIRST_DAY, time(8), ZONE).astimezone(UTC)
         self.clock, self.pins = FakeClock(start), MockFactory()
         self.display = LastFrameDisplay(PANELS[panel_id])

@@ -51,7 +51,7 @@ def test_a_broker_variable_alone_turns_mqtt_on() -> None:
 @pytest.mark.parametrize(
     ("text", "key", "words"),
     [
-        ("heartbeat_s = -1\n", "heartbeat_s", "greater than 0"),
+        ("heartbeat_s = -1\n", "heartbeat_s", "greater than or equal to 0.01"),
         ("[broker]\nport = 70000\n", "broker.port", "less than or equal to 65535"),
         ("colour = 'red'\n", "colour", "unknown setting"),
         ("public_url = 'ftp://x'\n", "public_url", "pattern"),

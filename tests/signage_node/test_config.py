@@ -241,3 +241,10 @@ def test_a_table_in_one_variable_must_be_json(tmp_path: Path) -> None:
     error = fails(path, {"OPENSPACES_NODE_BROKER": "not json"})
     assert (error.source, error.key) == ("OPENSPACES_NODE_BROKER", "broker")
     assert "not valid JSON" in error.problem
+
+
+def test_an_empty_path_in_the_file_stays_empty(tmp_path: Path) -> None:
+    """``clock_sync_flag = ""`` turns the check off; it must not become the file's folder."""
+    config = tmp_path / "node.toml"
+    config.write_text('node_id = "door-1"\nclock_sync_flag = ""\n')
+    assert load_node_config(config, {}).clock_sync_flag is None
