@@ -19,15 +19,17 @@ from hub.audit import Actor
 from hub.changes import event as changes
 from hub.errors import NotFoundError
 from hub.storage.models import Event
+from shared.text import SingleLine
 
-router = APIRouter(prefix="/api/v1", tags=["event"], responses=errors(422))
+router = APIRouter(prefix="/api/v1", tags=["event"], responses=errors(400, 422))
 NO_EVENT = "no event has been set up yet: staff create it with PUT /api/v1/event"
 
-EventName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-TimeZone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Hashtag = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#?[^\s#]{1,60}$")]
+# Each field passes the one normalisation (controls, escapes, bidi overrides out) first.
+EventName = Annotated[str, StringConstraints(min_length=1, max_length=120), SingleLine]
+TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), SingleLine]
+Hashtag = Annotated[str, StringConstraints(pattern=r"^#?[^\s#]{1,60}$"), SingleLine]
 WebAddress = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^https?://[^\s<>\"]+$")
+    str, StringConstraints(max_length=300, pattern=r"^https?://[^\s<>\"]+$"), SingleLine
 ]
 
 

@@ -31,16 +31,21 @@ from pydantic import (
 
 from hub.repo.schedule import zone_of
 from shared.errors import ConfigError
+from shared.text import SingleLine
 from shared.topics import check_id
 
-Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Place = Annotated[StrictStr, StringConstraints(strip_whitespace=True, max_length=120)]
+# Every text passes the one normalisation (shared.text) before its limits, as the API's does.
+Text = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), SingleLine
+]
+Place = Annotated[StrictStr, StringConstraints(strip_whitespace=True, max_length=120), SingleLine]
 Hashtag = Annotated[
-    StrictStr, StringConstraints(strip_whitespace=True, pattern=r"^#?[^\s#]{1,60}$")
+    StrictStr, StringConstraints(strip_whitespace=True, pattern=r"^#?[^\s#]{1,60}$"), SingleLine
 ]
 WebAddress = Annotated[
     StrictStr,
     StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^https?://[^\s<>\"]+$"),
+    SingleLine,
 ]
 StartHour = Annotated[StrictInt, Field(ge=0, le=23)]
 #: ``date`` under a name that the ``date`` fields below do not hide.
@@ -53,7 +58,9 @@ class _Section(BaseModel):
 
 class EventSection(_Section):
     name: Text
-    timezone: Annotated[StrictStr, StringConstraints(strip_whitespace=True, max_length=64)]
+    timezone: Annotated[
+        StrictStr, StringConstraints(strip_whitespace=True, max_length=64), SingleLine
+    ]
     hashtag: Hashtag | None = None
     url: WebAddress | None = None
 

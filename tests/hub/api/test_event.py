@@ -122,3 +122,14 @@ def test_event_changes_are_audited(client: TestClient, seeded: Seeded) -> None:
     client.put("/api/v1/event", json=body, headers=staff(seeded))
     entries = client.get("/api/v1/audit", headers=staff(seeded)).json()
     assert entries[0]["action"] == "event.edit"
+
+
+def test_event_text_is_normalised_like_every_other_field(
+    client: TestClient, seeded: Seeded
+) -> None:
+    body = {"name": "\u202eSpaces\x1b[31m Open\u0007", "timezone": " Europe/Berlin "}
+    answer = client.put("/api/v1/event", json=body, headers=staff(seeded))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["name"] == "Spaces Open"
+    only_controls = {"name": "\u202e\u2066", "timezone": "UTC"}
+    assert client.put("/api/v1/event", json=only_controls, headers=staff(seeded)).status_code == 422
