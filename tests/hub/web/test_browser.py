@@ -110,7 +110,7 @@ def test_staff_set_up_an_event_in_the_browser_alone(served_empty: str, page: Pag
         new.get_by_label("Id (letters, digits, - and _)").fill(room_id)
         new.get_by_label("Capacity").fill(capacity)
         new.get_by_role("button", name="Add room").click()
-        expect(page.get_by_text("Room added.")).to_be_visible()
+        expect(page.get_by_text("The room is added.")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Board").click()
     board = page.locator("table.board")
