@@ -24,6 +24,7 @@ from hub.web import (
     cards,
     ideas,
     lobby,
+    staff_audit,
     staff_event,
     staff_fleet,
     staff_layout,
@@ -49,7 +50,7 @@ def install(app: FastAPI, clock: Clock) -> None:
                                                  per_hour=LOGIN_PER_HOUR)  # fmt: skip
     for module in (
         board, lobby, cards, ideas, staff_login, staff_event, staff_sessions, staff_layout,
-        staff_notices, staff_records, staff_fleet,
+        staff_notices, staff_records, staff_audit, staff_fleet,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
