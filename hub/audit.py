@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from hub.storage.models import Announcement, AuditEntry, BlockedSlot, Idea, Room, Session, Slot
@@ -87,14 +87,58 @@ def record(
     return entry
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which entries to list: of one kind of change (``"session"`` for every ``session.*``),
+    touching one room, by one actor (as logged: ``"staff alice"``), made within
+    ``[since, until)``. ``None`` lets everything through."""
+
+    kind: str | None = None
+    room_id: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 def list_entries(
-    db: DbSession, *, limit: int = 200, before_id: int | None = None
+    db: DbSession,
+    *,
+    limit: int = 200,
+    before_id: int | None = None,
+    where: AuditFilter | None = None,
 ) -> list[AuditEntry]:
-    """The newest ``limit`` entries (older than ``before_id`` when given), newest first."""
+    """The newest ``limit`` entries (older than ``before_id`` when given) that pass ``where``,
+    newest first."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
-    return list(db.scalars(query))
+    return list(db.scalars(_filtered(query, where or AuditFilter())))
+
+
+def list_actors(db: DbSession) -> list[str]:
+    """Everyone who has changed something, in alphabetical order."""
+    return list(db.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)))
+
+
+def _filtered(query: Select[AuditEntry], where: AuditFilter) -> Select[AuditEntry]:
+    if where.kind:
+        query = query.where(AuditEntry.action.startswith(f"{where.kind}.", autoescape=True))
+    if where.actor:
+        query = query.where(AuditEntry.actor == where.actor)
+    if where.since is not None:
+        query = query.where(AuditEntry.at >= where.since)
+    if where.until is not None:
+        query = query.where(AuditEntry.at < where.until)
+    if where.room_id:
+        held = _dump({"room_id": where.room_id})
+        assert held is not None
+        needle = held.strip("{}")
+        query = query.where(or_(
+            AuditEntry.target == f"room {where.room_id}",
+            AuditEntry.before.contains(needle, autoescape=True),
+            AuditEntry.after.contains(needle, autoescape=True),
+        ))  # fmt: skip
+    return query
 
 
 def changed_fields(entry: AuditEntry) -> list[tuple[str, Any, Any]]:

@@ -26,6 +26,7 @@ from hub.web import (
     ideas,
     lobby,
     search,
+    staff_audit,
     staff_door,
     staff_event,
     staff_fleet,
@@ -49,7 +50,7 @@ def install(app: FastAPI, clock: Clock) -> None:
     app.state.login_throttle = LoginThrottle(clock)
     for module in (
         board, lobby, cards, ideas, search, staff_login, staff_door, staff_event,
-        staff_sessions, staff_layout, staff_notices, staff_records, staff_fleet,
+        staff_sessions, staff_layout, staff_notices, staff_records, staff_audit, staff_fleet,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

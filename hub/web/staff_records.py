@@ -1,15 +1,15 @@
-"""Staff: the audit log (``/staff/audit``) and API tokens (``/staff/tokens``: create one,
-shown once; revoke). The door fleet is :mod:`hub.web.staff_fleet`."""
+"""Staff: API tokens (``/staff/tokens``: create one, shown once; revoke). The audit log is
+:mod:`hub.web.staff_audit`, the door fleet :mod:`hub.web.staff_fleet`."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.responses import Response
 
-from hub import audit, repo
+from hub import audit
 from hub.access.tokens import create_staff_token
 from hub.audit import Actor
 from hub.repo import staff as staff_repo
@@ -18,29 +18,11 @@ from hub.web.security import FormDep, StaffViewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-PAGE_SIZE = 100
-
 
 class TokenForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-
-
-@router.get("/staff/audit")
-def audit_page(
-    request: Request, viewer: StaffViewer, before: Annotated[int | None, Query(ge=1)] = None
-) -> Response:
-    """Every change, newest first, a page at a time: who, what, when, before → after."""
-    hub = hub_of(request)
-    with hub.database.reading() as db:
-        zone = repo.zone_of(repo.get_event(db).timezone) if repo.find_event(db) else None
-        entries = audit.list_entries(db, limit=PAGE_SIZE, before_id=before)
-        rows = [(e, e.at.astimezone(zone) if zone else e.at, audit.changed_fields(e))
-                for e in entries]  # fmt: skip
-    older = entries[-1].id if len(entries) == PAGE_SIZE else None
-    return render(request, "staff/audit.html", {"title": "Audit log", "rows": rows,
-                                                "older": older})  # fmt: skip
 
 
 @router.get("/staff/tokens")
