@@ -128,10 +128,11 @@ def delete_session(hub: Hub, actor: Actor, session_id: int) -> None:
 
 
 def set_full(hub: Hub, actor: Actor, session_id: int, full: bool) -> Session:
-    """Mark the session full or not (the board and doors show it while the session is on)."""
+    """Mark the session full or not; marking needs the session on now (a
+    :class:`ConflictError` otherwise), since full means "on now and full"."""
     with hub.database.transaction() as db:
         before = session_state(repo.get_session(db, session_id))
-        session = _loaded(repo.set_full(db, session_id, full))
+        session = _loaded(repo.set_full(db, session_id, full, hub.clock.now()))
         after = session_state(session)
         if after != before:
             record(db, actor, "session.full", f"session {session_id}", before, after,
