@@ -183,6 +183,14 @@ def moved_notices(db: DbSession, room_id: str) -> list[MovedNotice]:
     return list(db.scalars(query.order_by(MovedNotice.id)))
 
 
+def rooms_telling_of(db: DbSession, session_id: int) -> set[str]:
+    """The rooms whose doors speak of the session: its own, and every room it was moved away
+    from (their "Moved to" notice changes, or goes, whenever the session does)."""
+    session = get_session(db, session_id)
+    query = select(MovedNotice.room_id).where(MovedNotice.session_id == session_id)
+    return {session.room_id, *db.scalars(query)}
+
+
 def _drop_notices(
     db: DbSession, session_id: int, room_id: str | None = None, slot_id: int | None = None
 ) -> None:
