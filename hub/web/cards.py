@@ -26,6 +26,7 @@ from hub.audit import HOST
 from hub.changes import sessions as changes
 from hub.errors import HubError
 from hub.models import Session
+from hub.repo import fleet as fleet_repo
 from hub.web.forms import CardForm, free_places, parse_place
 from hub.web.pages import (
     PageRoute,
@@ -70,9 +71,11 @@ def add_card(request: Request, form: FormDep) -> Response:
     except HubError as exc:
         return _form(request, form, {"place": str(exc)}, status_of(exc))
     edit_url = f"{hub.links.session(new.session.id)}/edit?token={new.edit_token}"
+    with hub.database.reading() as db:
+        on_door = fleet_repo.door_shows(db, place[0], place[1], hub.clock.now())
     return render(request, "added.html", {
         "title": "Your card is on the board", "session": new.session,
-        "edit_url": edit_url if new.edit_token else None,
+        "edit_url": edit_url if new.edit_token else None, "on_door": on_door,
     })  # fmt: skip
 
 

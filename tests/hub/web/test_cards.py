@@ -8,7 +8,9 @@ from typing import Any
 
 import httpx
 
+from hub import repository as repo
 from hub.app import create_app
+from hub.db import open_database
 from hub.ratelimit import TokenBucketLimiter
 from hub.settings import HubSettings
 from shared.clock import FakeClock
@@ -147,3 +149,20 @@ def test_concurrent_adds_at_one_slot_book_it_once(served: ServedHub) -> None:
     assert codes.count(409) == 11, codes
     listed = httpx.get(f"{served.url}/api/v1/sessions", timeout=10).json()
     assert [s["slot_id"] for s in listed].count(slot_id) == 1
+
+
+def test_the_confirmation_says_the_door_shows_the_card_only_when_it_does(
+    web: TestClient, seeded: Seeded, settings: HubSettings
+) -> None:
+    """Issue 13, item 4: "its door already shows it" needs a door on the room and the slot on."""
+    later = post_card(web, f"room-a|{seeded.slot_ids[5]}")
+    assert "its door already shows it" not in later.text
+    assert "the board shows it now" in later.text
+    no_door = post_card(web, f"room-a|{seeded.slot_ids[2]}", title="Now, no door")
+    assert "its door already shows it" not in no_door.text
+    database = open_database(settings.database_url)
+    with database.transaction() as db:
+        repo.assign_node(db, "door-b", "room-b")
+    database.dispose()
+    on_door = post_card(web, f"room-b|{seeded.slot_ids[2]}", title="Now, at a door")
+    assert "its door already shows it" in on_door.text
