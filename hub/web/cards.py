@@ -162,11 +162,15 @@ def _edit(
         session = repo.get_session(db, session_id)
         zone = repo.zone_of(repo.get_event(db).timezone)
         room, start = session.room, session.slot.start.astimezone(zone)
+        now = hub.clock.now()
+        on_now = session.status == "scheduled" and session.slot.start <= now < session.slot.end
+        on_door = fleet_repo.door_shows(db, session.room_id, session.slot_id, now)
     done = request.query_params.get("done")
     held = changes.held_message(session) if session.moderated else None
     return render(request, "edit.html", {
         "title": "Edit your card", "session": session, "room": room, "start": start,
         "values": values, "errors": errors, "done": done, "held": held,
+        "on_now": on_now, "on_door": on_door,
     }, status_code=code)  # fmt: skip
 
 

@@ -166,3 +166,13 @@ def test_the_confirmation_says_the_door_shows_the_card_only_when_it_does(
     database.dispose()
     on_door = post_card(web, f"room-b|{seeded.slot_ids[2]}", title="Now, at a door")
     assert "its door already shows it" in on_door.text
+
+
+def test_the_edit_page_offers_full_only_while_the_session_is_on(
+    web: TestClient, seeded: Seeded
+) -> None:
+    """Issue 13, item 2: full means "on now and full"; a card hours away has no full button."""
+    later = open_edit_link(web, edit_link(post_card(web, f"room-a|{seeded.slot_ids[5]}").text))
+    assert "Mark the room full" not in later.text
+    now = post_card(web, f"room-a|{seeded.slot_ids[2]}", title="On now")
+    assert "Mark the room full" in open_edit_link(web, edit_link(now.text)).text
