@@ -9,7 +9,7 @@ Example::
 
     with database.transaction() as db:
         before = session_state(repo.get_session(db, 7))
-        after = session_state(repo.set_full(db, 7, True))
+        after = session_state(repo.set_full(db, 7, True, now))
         record(db, Actor.node("door-1"), "session.full", "session 7", before, after, clock.now())
 """
 

@@ -384,6 +384,7 @@ class Node:
         toggle = state.toggle_full(at)
         if toggle is None:
             log.info("button pressed with no session on the door: nothing to mark full")
+            self._door.nothing_to_mark()
             return False
         self._door.show_led(at, mono)
         self._link.publish_event(self._presses.event(toggle, now))

@@ -98,6 +98,11 @@ class Door:
         if self.led is not None:
             self.led.flash()
 
+    def nothing_to_mark(self) -> None:
+        """Two quick LED flashes: a press with no session on the door marks nothing."""
+        if self.led is not None:
+            self.led.nothing_to_mark()
+
     def hand_over(self, mono: float) -> None:
         """Give the display worker the frame the gate lets through at ``mono``, if any."""
         handed = self.gate.take(mono)

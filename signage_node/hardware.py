@@ -164,6 +164,15 @@ class DoorLed:
         self._led.source_delay = FLASH_S
         self._led.source = iter((not steady, steady))
 
+    def nothing_to_mark(self) -> None:
+        """Two quick flips and back: the button was pressed with no session on the door, so
+        there is nothing to mark full (one flip is a confirmed press). Ignored while blinking."""
+        if self.pattern not in (LedPattern.OFF, LedPattern.FULL):
+            return
+        steady = self.pattern is LedPattern.FULL
+        self._led.source_delay = FLASH_S
+        self._led.source = iter((not steady, steady, not steady, steady))
+
     @property
     def is_lit(self) -> bool:
         return bool(self._led.is_lit)

@@ -85,7 +85,7 @@ def update_session(hub: Hub, actor: Actor, session_id: int, change: SessionChang
         session = repo.get_session(db, session_id)
         if not actor.is_staff:
             require_not_held(session, change)
-        before, old_room = session_state(session), session.room_id
+        before, told = session_state(session), repo.rooms_telling_of(db, session_id)
         if change.status == SCHEDULED:
             repo.restore_session(db, session_id)
         repo.edit_session(
@@ -105,7 +105,8 @@ def update_session(hub: Hub, actor: Actor, session_id: int, change: SessionChang
         if after != before:
             record(db, actor, _action(before, after), f"session {session_id}", before, after,
                    hub.clock.now())  # fmt: skip
-    hub.publisher.publish_rooms([old_room, session.room_id])
+        told |= repo.rooms_telling_of(db, session_id)
+    hub.publisher.publish_rooms(told)
     return session
 
 
@@ -116,18 +117,19 @@ def delete_session(hub: Hub, actor: Actor, session_id: int) -> None:
         session = repo.get_session(db, session_id)
         if not actor.is_staff and session.moderated is not None:
             raise ConflictError(held_message(session))
-        before = session_state(session)
-        room_id = repo.delete_session(db, session_id)
+        before, told = session_state(session), repo.rooms_telling_of(db, session_id)
+        repo.delete_session(db, session_id)
         record(db, actor, "session.delete", f"session {session_id}", before, None,
                hub.clock.now())  # fmt: skip
-    hub.publisher.publish_rooms([room_id])
+    hub.publisher.publish_rooms(told)
 
 
 def set_full(hub: Hub, actor: Actor, session_id: int, full: bool) -> Session:
-    """Mark the session full or not (the board and doors show it while the session is on)."""
+    """Mark the session full or not; marking needs the session on now (a
+    :class:`ConflictError` otherwise), since full means "on now and full"."""
     with hub.database.transaction() as db:
         before = session_state(repo.get_session(db, session_id))
-        session = _loaded(repo.set_full(db, session_id, full))
+        session = _loaded(repo.set_full(db, session_id, full, hub.clock.now()))
         after = session_state(session)
         if after != before:
             record(db, actor, "session.full", f"session {session_id}", before, after,

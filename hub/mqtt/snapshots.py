@@ -3,7 +3,9 @@
 :func:`build_room_snapshot` is a read-only query plus pure assembly. Each slot of the event
 becomes one :class:`~shared.wire.DoorSlot`, decided in this order: a scheduled session
 (``session``), a block by another event (``blocked``), a session moved away from here
-(``moved``, or ``cancelled`` if it was cancelled later), a session cancelled here
+(``moved``, only while that session is scheduled at its new place; ``cancelled``, with
+``add_url``, if it was cancelled later; several notices on one slot: the newest living one, else
+the newest), a session cancelled here
 (``cancelled``, with ``add_url`` since the slot is free again), else ``open`` with ``add_url``.
 
 The door gets only what it draws: a session card carries title, host, handle, full flag and
@@ -110,8 +112,10 @@ class _RoomSlots:
             target[session.slot_id] = session
         self._blocks = {b.slot_id: b.label for b in repo.list_blocks(db, room.id)}
         self._notices: dict[int, MovedNotice] = {}
-        for notice in repo.moved_notices(db, room.id):
-            self._notices[notice.slot_id] = notice
+        for notice in repo.moved_notices(db, room.id):  # oldest first: the newest wins, but
+            kept = self._notices.get(notice.slot_id)  # a living move beats a later cancel
+            if kept is None or notice.session.status == SCHEDULED or not _living(kept):
+                self._notices[notice.slot_id] = notice
 
     def door_slot(self, slot: Slot) -> wire.DoorSlot:
         add_url = self._links.add_card(self._room.id, slot.id)
@@ -140,6 +144,11 @@ class _RoomSlots:
             host_handle=_text(session.host_handle), full=session.full,
             url=self._links.session(session.id),
         )  # fmt: skip
+
+
+def _living(notice: MovedNotice) -> bool:
+    """Whether the session a notice speaks of still exists, scheduled, at its new place."""
+    return notice.session.status == SCHEDULED
 
 
 def _title_card(session: Session) -> wire.SessionCard:

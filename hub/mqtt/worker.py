@@ -102,7 +102,7 @@ class HubWorker:
             if isinstance(item, Stop):
                 return
             if item is not None:
-                self._handle(item)
+                self.handle(item)
             if self.clock.monotonic() >= next_beat:
                 self._beat()
                 next_beat = self.clock.monotonic() + self.heartbeat_s
@@ -115,7 +115,9 @@ class HubWorker:
             except Exception:
                 log.exception("sending unacknowledged messages again failed; next beat retries")
 
-    def _handle(self, item: Connected | Incoming) -> None:
+    def handle(self, item: Connected | Incoming) -> None:
+        """Apply one inbox item on the calling thread (the worker's loop; tests drive it too);
+        never raises: a failure is logged and the item dropped."""
         try:
             if isinstance(item, Connected):
                 self.publisher.republish_all()
@@ -212,7 +214,7 @@ class HubWorker:
                 self._drop("event", session, node_id, f"button event {event.event_id}")
                 return
             before = session_state(session)
-            repo.set_full(db, session.id, event.full)
+            repo.set_full(db, session.id, event.full, None)  # judge_press decided
             room_id = session.room_id
             if session_state(session) != before:
                 record(db, Actor.node(node_id), "session.full", f"session {session.id}", before,

@@ -64,6 +64,7 @@ from hub.repo.sessions import (
     move_session,
     moved_notices,
     restore_session,
+    rooms_telling_of,
     set_full,
 )
 
@@ -106,6 +107,7 @@ __all__ = [
     "record_node_status",
     "remove_node",
     "restore_session",
+    "rooms_telling_of",
     "save_event",
     "scheduled_at",
     "set_full",

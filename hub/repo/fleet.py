@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from hub.errors import InvalidError, NotFoundError
-from hub.storage.models import Node, ProcessedEvent, Room
+from hub.storage.models import Node, ProcessedEvent, Room, Slot
 from shared.errors import TopicError
 from shared.topics import check_id
 
@@ -51,6 +51,16 @@ def record_node_status(
         node.panel = panel
     db.flush()
     return node
+
+
+def door_shows(db: DbSession, room_id: str, slot_id: int, now: datetime) -> bool:
+    """Whether a door shows ``room_id`` at ``slot_id`` now: a node is assigned to the room and
+    the slot is on (a door draws only the slot on now). Confirmations say "its door shows it"
+    only when this holds."""
+    slot = db.get(Slot, slot_id)
+    if slot is None or not slot.start <= now < slot.end:
+        return False
+    return db.scalar(select(Node.node_id).where(Node.room_id == room_id).limit(1)) is not None
 
 
 def list_nodes(db: DbSession) -> list[Node]:

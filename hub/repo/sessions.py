@@ -112,15 +112,17 @@ def move_session(
     db.add(MovedNotice(room_id=session.room_id, slot_id=session.slot_id, session_id=session.id))
     _drop_notices(db, session.id, room.id, slot.id)
     session.room_id, session.slot_id = room.id, slot.id
+    session.full = False  # full described the room it left, at the time it left
     _flush_or_conflict(db, room, slot)
     db.refresh(session)
     return session
 
 
 def cancel_session(db: DbSession, session_id: int) -> Session:
-    """Cancel: the card stays, marked cancelled, and its slot is free again."""
+    """Cancel: the card stays, marked cancelled (no longer full), and its slot is free again."""
     session = get_session(db, session_id)
     session.status = CANCELLED
+    session.full = False
     db.flush()
     return session
 
@@ -146,11 +148,19 @@ def delete_session(db: DbSession, session_id: int) -> str:
     return room_id
 
 
-def set_full(db: DbSession, session_id: int, full: bool) -> Session:
-    """Mark the session full (or not)."""
+def set_full(db: DbSession, session_id: int, full: bool, now: datetime | None) -> Session:
+    """Mark the session full (or not). Full means "on now and full": marking it needs the
+    session on at ``now`` (:class:`ConflictError` otherwise; None: the caller has judged that,
+    as the press path does with its clock allowance). Clearing is always allowed."""
     session = get_session(db, session_id)
     if session.status != SCHEDULED:
         raise InvalidError("a cancelled session cannot be marked full")
+    if full and now is not None and not session.slot.start <= now < session.slot.end:
+        when = describe_slot(db, session.slot)
+        raise ConflictError(
+            f"this session is not on now (it is at {when}): a room can be marked full only "
+            "while its session is on"
+        )
     session.full = full
     db.flush()
     return session
@@ -171,6 +181,14 @@ def moved_notices(db: DbSession, room_id: str) -> list[MovedNotice]:
     """The "moved away" notices left on ``room_id``, oldest first."""
     query = select(MovedNotice).where(MovedNotice.room_id == room_id)
     return list(db.scalars(query.order_by(MovedNotice.id)))
+
+
+def rooms_telling_of(db: DbSession, session_id: int) -> set[str]:
+    """The rooms whose doors speak of the session: its own, and every room it was moved away
+    from (their "Moved to" notice changes, or goes, whenever the session does)."""
+    session = get_session(db, session_id)
+    query = select(MovedNotice.room_id).where(MovedNotice.session_id == session_id)
+    return {session.room_id, *db.scalars(query)}
 
 
 def _drop_notices(

@@ -1,7 +1,10 @@
 // Keeps an open board, room or session page current without a reload, and wires the
-// share button. The page marks the part to refresh with [data-live]; on every "board"
-// event from /live (and when the current slot ends) the script fetches the page again and
-// swaps that part in. No framework, no build step. (Copy buttons: static/cards.js.)
+// share button. The page marks the part to refresh with [data-live] and the site-wide
+// announcements with [data-live-banner]; on every "board" event from /live (and when the
+// current slot ends, or an announcement's end passes: data-next-change, data-until) the script
+// fetches the page again and swaps both in. While the event stream is down the page says
+// "Not live — reconnecting" (.live-lost). No framework, no build step. (Copy buttons:
+// static/cards.js.)
 (function () {
   "use strict";
 
@@ -16,8 +19,11 @@
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (!html) { return; }
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live]");
-        var current = livePart();
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.querySelector("[data-live]"), current = livePart();
+        var freshBanner = page.querySelector("[data-live-banner]");
+        var banner = document.querySelector("[data-live-banner]");
+        if (freshBanner && banner) { banner.replaceWith(freshBanner); }
         if (fresh && current) {
           current.replaceWith(fresh);
           document.body.setAttribute("data-refreshed", String(Date.now()));
@@ -34,9 +40,11 @@
   function scheduleBoundary() {
     var part = livePart();
     if (boundaryTimer) { clearTimeout(boundaryTimer); }
-    var next = part && part.getAttribute("data-next-change");
-    if (!next) { return; }
-    var wait = Date.parse(next) - Date.now() + 1500;
+    var banner = document.querySelector("[data-live-banner]");
+    var moments = [part && part.getAttribute("data-next-change"), banner && banner.getAttribute("data-until")]
+      .filter(Boolean).map(Date.parse);
+    if (!moments.length) { return; }
+    var wait = Math.min.apply(null, moments) - Date.now() + 1500;
     if (wait > 0 && wait < 2147483647) { boundaryTimer = setTimeout(refresh, wait); }
   }
 
@@ -44,8 +52,15 @@
     var part = livePart();
     if (!part || !window.EventSource) { return; }
     var source = new EventSource("/live?since=" + encodeURIComponent(part.getAttribute("data-version") || "0"));
-    source.addEventListener("open", function () { document.body.classList.add("live-on"); });
-    source.addEventListener("error", function () { document.body.classList.remove("live-on"); });
+    var lost = document.querySelector(".live-lost");
+    source.addEventListener("open", function () {
+      document.body.classList.add("live-on");
+      if (lost && !lost.hidden) { lost.hidden = true; refresh(); }  // catch up on what was missed
+    });
+    source.addEventListener("error", function () {
+      document.body.classList.remove("live-on");
+      if (lost) { lost.hidden = false; }
+    });
     source.addEventListener("board", refresh);
     scheduleBoundary();
   }

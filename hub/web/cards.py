@@ -34,6 +34,7 @@ from hub.audit import HOST
 from hub.changes import sessions as changes
 from hub.changes import withdrawal
 from hub.errors import HubError
+from hub.repo import fleet as fleet_repo
 from hub.storage.models import Session
 from hub.web.forms import CardForm, free_places, parse_place
 from hub.web.pages import (
@@ -88,9 +89,12 @@ def added_page(request: Request, new: changes.NewCard) -> Response:
     edit_url = f"{hub.links.session(new.session.id)}/edit?token={new.edit_token}"
     with hub.database.reading() as db:
         start = new.session.slot.start.astimezone(repo.zone_of(repo.get_event(db).timezone))
+        on_door = fleet_repo.door_shows(
+            db, new.session.room_id, new.session.slot_id, hub.clock.now()
+        )
     response = render(request, "added.html", {
         "title": "Your card is on the board", "session": new.session, "start": start,
-        "edit_url": edit_url if new.edit_token else None,
+        "edit_url": edit_url if new.edit_token else None, "on_door": on_door,
         "mail_href": mail_link(new.session.title, start, edit_url) if new.edit_token else None,
     })  # fmt: skip
     if new.edit_token:
@@ -219,12 +223,16 @@ def _edit(
         zone = repo.zone_of(repo.get_event(db).timezone)
         room, start = session.room, session.slot.start.astimezone(zone)
         until = withdrawal.undo_until(db, session)
+        now = hub.clock.now()
+        on_now = session.status == "scheduled" and session.slot.start <= now < session.slot.end
+        on_door = fleet_repo.door_shows(db, session.room_id, session.slot_id, now)
     done = request.query_params.get("done")
     held = changes.held_message(session) if session.moderated else None
     undo = until.astimezone(zone) if until is not None and until > hub.clock.now() else None
     return render(request, "edit.html", {
         "title": "Edit your card", "session": session, "room": room, "start": start,
         "values": values, "errors": errors, "done": done, "held": held, "undo_until": undo,
+        "on_now": on_now, "on_door": on_door,
     }, status_code=code)  # fmt: skip
 
 

@@ -64,10 +64,12 @@ def render(
     now = hub.clock.now()
     with hub.database.reading() as db:
         event = repo.find_event(db)
-        notices = [a.text for a in repo.active_announcements(db, now)] if event else []
+        active = repo.active_announcements(db, now) if event else []
+    ends = [a.expires_at for a in active if a.expires_at is not None]
     page: dict[str, Any] = {
         "event": event, "viewer": viewer, "csrf_token": viewer.csrf_token,
-        "site_announcements": notices, "now": now,
+        "site_announcements": [a.text for a in active], "now": now,
+        "announcements_until": min(ends).isoformat() if ends else None,
     }  # fmt: skip
     page.update(context or {})
     response = templates.TemplateResponse(request, name, page, status_code=status_code)

@@ -16,8 +16,10 @@ from tests.hub.web.conftest import csrf_of
 from tests.hub.web.test_cards import open_edit_link
 
 
-def add_public_card(client: TestClient, seeded: Seeded) -> tuple[int, dict[str, str]]:
-    created = client.post("/api/v1/sessions", json=card(seeded)).json()
+def add_public_card(
+    client: TestClient, seeded: Seeded, slot: int = 5
+) -> tuple[int, dict[str, str]]:
+    created = client.post("/api/v1/sessions", json=card(seeded, slot)).json()
     return created["id"], {"X-Edit-Token": created["edit_url"].split("token=")[1]}
 
 
@@ -53,7 +55,7 @@ def test_the_edit_link_cannot_undo_staff_moderation(
 
 
 def test_the_host_may_still_withdraw_and_mark_full(client: TestClient, seeded: Seeded) -> None:
-    session_id, host = add_public_card(client, seeded)
+    session_id, host = add_public_card(client, seeded, slot=2)  # on now: it may be full
     assert patch(client, session_id, staff(seeded), locked=True).status_code == 200
     full = client.put(f"/api/v1/sessions/{session_id}/full", json={"full": True}, headers=host)
     assert full.status_code == 200

@@ -109,11 +109,30 @@ def test_cancelled_sessions_cannot_be_full_or_moved(db: DbSession) -> None:
     session = repo.add_session(db, "room-1", slot.id, "Gone")
     repo.cancel_session(db, session.id)
     with pytest.raises(InvalidError):
-        repo.set_full(db, session.id, True)
+        repo.set_full(db, session.id, True, slot.start)
     with pytest.raises(ConflictError):
         repo.move_session(db, session.id, slot_id=slot.id)
     repo.restore_session(db, session.id)
-    assert repo.set_full(db, session.id, True).full
+    assert repo.set_full(db, session.id, True, slot.start).full
+
+
+def test_full_means_on_now_and_full(db: DbSession) -> None:
+    """Marking needs the session on; a move or a cancel clears the flag; clearing always works."""
+    first, second = repo.add_day(db, date(2027, 5, 15), 10, 12)
+    repo.add_room(db, "room-1", "Room 1")
+    repo.add_room(db, "room-2", "Room 2")
+    session = repo.add_session(db, "room-1", first.id, "Packed")
+    with pytest.raises(ConflictError, match="not on now"):
+        repo.set_full(db, session.id, True, first.start - timedelta(minutes=1))
+    with pytest.raises(ConflictError, match="not on now"):
+        repo.set_full(db, session.id, True, first.end)
+    assert not repo.set_full(db, session.id, False, second.start).full
+    assert repo.set_full(db, session.id, True, first.start).full
+    assert not repo.move_session(db, session.id, "room-2").full
+    assert repo.set_full(db, session.id, True, first.start).full
+    assert not repo.move_session(db, session.id, slot_id=second.id).full
+    assert repo.set_full(db, session.id, True, second.start).full
+    assert not repo.cancel_session(db, session.id).full
 
 
 def test_unknown_things(db: DbSession) -> None:

@@ -145,6 +145,26 @@ def test_a_flash_flips_the_led_once_and_back(
     assert led.pattern is steady
 
 
+TWICE_FROM_DARK = [False, True, False, True, False]
+TWICE_FROM_LIT = [True, False, True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("steady", "twice"), [(LedPattern.OFF, TWICE_FROM_DARK), (LedPattern.FULL, TWICE_FROM_LIT)]
+)
+def test_nothing_to_mark_flips_the_led_twice_and_back(
+    factory: MockFactory, led: DoorLed, steady: LedPattern, twice: list[bool]
+) -> None:
+    """A press outside a session: two flips, unlike the one flip of a confirmed press."""
+    led.show(steady)
+    factory.pin(LED_PIN).clear_states()
+    led.nothing_to_mark()
+    wait_until(lambda: states(factory) == twice, timeout=2)
+    time.sleep(FLASH_S * 2)
+    assert states(factory) == twice
+    assert led.pattern is steady
+
+
 def test_a_flash_is_ignored_while_blinking(factory: MockFactory, led: DoorLed) -> None:
     led.show(LedPattern.OFFLINE)
     led.flash()

@@ -116,14 +116,20 @@ def test_cancel_keeps_the_card_and_frees_the_slot(client: TestClient, seeded: Se
 
 
 def test_full_flag(client: TestClient, seeded: Seeded) -> None:
-    created = client.post("/api/v1/sessions", json=card(seeded), headers=staff(seeded)).json()
+    """Full means "on now and full": only the session on now (slot 2 at NOW) may be marked."""
+    later = client.post("/api/v1/sessions", json=card(seeded), headers=staff(seeded)).json()
+    refused = client.put(f"/api/v1/sessions/{later['id']}/full", json={"full": True},
+                         headers=staff(seeded))  # fmt: skip
+    assert refused.status_code == 409
+    assert "not on now" in refused.json()["detail"]
+    created = client.post("/api/v1/sessions", json=card(seeded, 2), headers=staff(seeded)).json()
     url = f"/api/v1/sessions/{created['id']}/full"
     answer = client.put(url, json={"full": True}, headers=staff(seeded))
     assert answer.status_code == 200
     assert answer.json()["full"] is True
-    assert slot_of(door(client, "room-a"), seeded.slot_ids[5]).session.full is True
+    assert slot_of(door(client, "room-a"), seeded.slot_ids[2]).session.full is True
     client.put(url, json={"full": False}, headers=staff(seeded))
-    assert slot_of(door(client, "room-a"), seeded.slot_ids[5]).session.full is False
+    assert slot_of(door(client, "room-a"), seeded.slot_ids[2]).session.full is False
 
 
 def test_delete(client: TestClient, seeded: Seeded) -> None:

@@ -8,9 +8,11 @@ from typing import Any
 
 import httpx
 
+from hub import repo
 from hub.access.ratelimit import TokenBucketLimiter
 from hub.app import create_app
 from hub.settings import HubSettings
+from hub.storage.db import open_database
 from shared.clock import FakeClock
 from tests.hub.conftest import Seeded, TestClient
 from tests.hub.web.conftest import ServedHub, csrf_of
@@ -152,3 +154,30 @@ def test_concurrent_adds_at_one_slot_book_it_once(served: ServedHub) -> None:
     assert codes.count(409) == 11, codes
     listed = httpx.get(f"{served.url}/api/v1/sessions", timeout=10).json()
     assert [s["slot_id"] for s in listed].count(slot_id) == 1
+
+
+def test_the_confirmation_says_the_door_shows_the_card_only_when_it_does(
+    web: TestClient, seeded: Seeded, settings: HubSettings
+) -> None:
+    """Issue 13, item 4: "its door already shows it" needs a door on the room and the slot on."""
+    later = post_card(web, f"room-a|{seeded.slot_ids[5]}")
+    assert "its door already shows it" not in later.text
+    assert "the board shows it now" in later.text
+    no_door = post_card(web, f"room-a|{seeded.slot_ids[2]}", title="Now, no door")
+    assert "its door already shows it" not in no_door.text
+    database = open_database(settings.database_url)
+    with database.transaction() as db:
+        repo.assign_node(db, "door-b", "room-b")
+    database.dispose()
+    on_door = post_card(web, f"room-b|{seeded.slot_ids[2]}", title="Now, at a door")
+    assert "its door already shows it" in on_door.text
+
+
+def test_the_edit_page_offers_full_only_while_the_session_is_on(
+    web: TestClient, seeded: Seeded
+) -> None:
+    """Issue 13, item 2: full means "on now and full"; a card hours away has no full button."""
+    later = open_edit_link(web, edit_link(post_card(web, f"room-a|{seeded.slot_ids[5]}").text))
+    assert "Mark the room full" not in later.text
+    now = post_card(web, f"room-a|{seeded.slot_ids[2]}", title="On now")
+    assert "Mark the room full" in open_edit_link(web, edit_link(now.text)).text
