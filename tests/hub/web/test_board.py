@@ -120,3 +120,14 @@ def test_typed_html_is_text_everywhere(web: TestClient, seeded: Seeded) -> None:
 def test_static_files_are_served(web: TestClient) -> None:
     assert web.get("/static/board.css").status_code == 200
     assert web.get("/static/live.js").status_code == 200
+
+
+def test_typed_text_on_the_board_is_isolated(client: TestClient, seeded: Seeded) -> None:
+    """Each title, host name and handle sits in its own <bdi>: right-to-left text in one cannot
+    reorder its neighbours (bidi controls are already removed at the edge)."""
+    body = {"room_id": "room-a", "slot_id": seeded.slot_ids[2], "title": "שלום עולם",
+            "host_name": "Ana", "host_handle": "@ana"}  # fmt: skip
+    assert client.post("/api/v1/sessions", json=body, headers=staff(seeded)).status_code == 201
+    page = client.get("/").text
+    for text in ("שלום עולם", "Ana", "@ana"):
+        assert f"<bdi>{text}</bdi>" in page

@@ -127,7 +127,8 @@ def test_an_edit_link_followed_from_another_site_opens_the_card(
 ) -> None:
     """The Strict cookie is set on a same-site step, so a link from a mail or chat works, and
     the address bar ends up without the token."""
-    body = {"room_id": "room-a", "slot_id": served.seeded.slot_ids[5], "title": "Shared link"}
+    # The session on now: "Mark the room full" is offered only while a session is on.
+    body = {"room_id": "room-a", "slot_id": served.seeded.slot_ids[2], "title": "Shared link"}
     created = httpx.post(f"{served.url}/api/v1/sessions", json=body).json()
     link = served.url + created["edit_url"].removeprefix("http://hub.test")
     page.set_content(f'<a id="mail" href="{link}">open your card</a>')  # not the hub's site
