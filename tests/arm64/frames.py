@@ -34,10 +34,17 @@ def differing_pixels(first: Image.Image, second: Image.Image) -> int:
     return first.width * first.height - largest.histogram()[0]
 
 
+#: Gallery files that are not door frames: the two-metres sheet is the frames scaled down for
+#: a reviewer (Pillow's float resampling may round differently on another CPU); the doors draw
+#: every frame in it unscaled, and those are compared.
+NOT_FRAMES = frozenset({"two-metres.png"})
+
+
 def compare(expected: Path, actual: Path) -> tuple[int, list[Difference]]:
-    """(frames compared, the differences) between the PNG frames of two folders."""
+    """(frames compared, the differences) between the PNG door frames of two folders."""
     names = sorted(
-        {p.name for p in expected.glob("*.png")} | {p.name for p in actual.glob("*.png")}
+        ({p.name for p in expected.glob("*.png")} | {p.name for p in actual.glob("*.png")})
+        - NOT_FRAMES
     )
     differences = []
     for name in names:

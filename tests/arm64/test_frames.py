@@ -41,3 +41,11 @@ def test_one_pixel_a_missing_frame_or_another_size_fail(tmp_path: Path) -> None:
         ("c.png", None),
     ]
     assert main([str(host), str(other)]) == 1
+
+
+def test_the_two_metres_sheet_is_not_a_door_frame(tmp_path: Path) -> None:
+    host, other = tmp_path / "host", tmp_path / "other"
+    for folder, colour in ((host, "white"), (other, "black")):
+        folder.mkdir()
+        Image.new("RGB", (4, 4), colour).save(folder / "two-metres.png")
+    assert compare(host, other) == (0, [])
