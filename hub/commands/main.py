@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hub.commands import setup as setup_cli
 from hub.commands import staff as staff_cli
+from hub.commands.options import add_config_option
 from hub.feeds import csv_cli, program_cli
 from hub.settings import ENV_PREFIX
 
@@ -36,10 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     token = actions.add_parser(
         "create-token", help="make a staff API token", description=STAFF_ACCESS_DESCRIPTION
     )
-    token.add_argument(
-        "--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-        help="the hub's TOML config file (for database_url)",
-    )  # fmt: skip
+    add_config_option(token)
     token.add_argument("--name", required=True, help="who or what holds the token, e.g. 'alice'")
     token.set_defaults(run=run_create_token)
     csv_cli.register(actions)

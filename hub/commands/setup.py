@@ -11,6 +11,8 @@ import argparse
 import os
 from pathlib import Path
 
+from hub.commands.options import add_config_option
+
 DESCRIPTION = """\
 Make the hub match an event file: the event (name, time zone, hashtag, address), its days
 (first and last hour), rooms (id, name, capacity, location) and blocked slots, as documented
@@ -29,10 +31,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "setup", help="set up (or update) the event from an event file",
         description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument(
-        "--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-        help="the hub's TOML config file (for database_url)",
-    )  # fmt: skip
+    add_config_option(parser)
     parser.add_argument(
         "--event", type=Path, metavar="FILE", required=True,
         help="the event file (see deploy/event.example.toml)",

@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from hub.commands.options import add_config_option
 from shared.errors import ConfigError
 
 DESCRIPTION = """\
@@ -26,10 +27,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parser = actions.add_parser(
         "add-staff", help="create a staff login (or change its password)", description=DESCRIPTION
     )
-    parser.add_argument(
-        "--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-        help="the hub's TOML config file (for database_url)",
-    )  # fmt: skip
+    add_config_option(parser)
     parser.add_argument("--username", required=True, help="the login name, e.g. 'alice'")
     parser.add_argument(
         "--password-file", type=Path, metavar="FILE",

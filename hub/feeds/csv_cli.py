@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hub.commands.options import add_config_option
 from hub.errors import InvalidError
 
 if TYPE_CHECKING:
@@ -54,10 +55,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-        help="the hub's TOML config file (for database_url)",
-    )  # fmt: skip
+    add_config_option(parser)
 
 
 def run_export(args: argparse.Namespace) -> int:

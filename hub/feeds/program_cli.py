@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from hub.commands.options import add_config_option
 
 if TYPE_CHECKING:
     from hub.feeds.program_import import ProgramReport
@@ -34,10 +35,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "import-program", help="block the slots the main programme uses in Open Spaces rooms",
         description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument(
-        "--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-        help="the hub's TOML config file (for database_url)",
-    )  # fmt: skip
+    add_config_option(parser)
     parser.add_argument("source", metavar="FILE|URL", help="the schedule.json, or its URL")
     parser.add_argument(
         "--dry-run", action="store_true", help="print what would change, write nothing"
